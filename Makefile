@@ -1,0 +1,81 @@
+# qhpsi: a virus-scanning qmail-queue. Plain make; see INSTALL.
+
+PREFIX ?= /var/qmail
+DESTDIR ?=
+SPLIT ?= 23
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+# qmail's users and groups, looked up by name at run time and used by make install
+QUSERS = -DQHPSI_HOME=\"$(PREFIX)\" -DQHPSI_SPLIT=$(SPLIT)
+
+WARN = -std=c99 -D_GNU_SOURCE -Wall -Wextra
+HARDEN = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC
+HARDLD = -pie -Wl,-z,relro,-z,now
+ifeq ($(SANITIZE),1)
+HARDEN = -fsanitize=address,undefined -fno-omit-frame-pointer -fPIC
+HARDLD = -fsanitize=address,undefined
+endif
+ALLCFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Isrc -Iplugins
+LIBS = -lskarnet
+
+# ---- the library every program shares
+LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o
+# ---- programs
+PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
+SCRIPTS = src/qhpsi-mkqueue
+# ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
+PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
+PLUGLIBS_clamav = -lclamav
+# ---- unit tests: tests/unit/<name>.c, linked with the library
+UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir
+# ---- programs the tests build for themselves
+TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so
+TESTPROGS = tests/plugins/plugrun
+
+all: $(PROGS) $(SCRIPTS) $(PLUGINS)
+
+src/paths.o: Makefile
+src/paths.o: ALLCFLAGS += $(QUSERS)
+%.o: %.c src/*.h plugins/qhpsi-plugin.h
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+src/libqhpsi.a: $(LIBOBJ)
+	rm -f $@ && ar rcs $@ $(LIBOBJ)
+
+src/%: src/%.o src/libqhpsi.a
+	$(CC) $(HARDLD) $(LDFLAGS) -o $@ $< src/libqhpsi.a $(LIBS) -ldl
+
+src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh Makefile
+	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
+
+plugins/%.so tests/plugins/%.so: plugins/%.c plugins/qhpsi-plugin.h
+	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
+tests/plugins/%.so: tests/plugins/%.c plugins/qhpsi-plugin.h
+	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $<
+tests/plugins/%: tests/plugins/%.c src/libqhpsi.a
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< src/libqhpsi.a $(LIBS) -ldl
+tests/unit/%: tests/unit/%.c tests/unit/unit.h src/libqhpsi.a
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< src/libqhpsi.a $(LIBS) -ldl
+
+check: test
+test: all $(UNITS) $(TESTPLUGINS) $(TESTPROGS)
+	sh tests/run
+
+bench: all $(TESTPLUGINS)
+	sh tests/bench/run
+
+demo: all
+	sh tests/demo
+
+# ---- install: qmail's owners and modes; with DESTDIR nothing is chowned
+install: all
+	sh src/install.sh "$(DESTDIR)" "$(PREFIX)"
+
+clean:
+	rm -f src/*.o src/*.a $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
+		$(UNITS) $(TESTPROGS)
+
+.PHONY: all test check bench demo install clean
+.SECONDARY:

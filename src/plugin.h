@@ -1,0 +1,32 @@
+/* plugin.h: loading scanner plugins from a trusted directory and running
+   them, new ABI (struct qhpsi_plugin) or IndiMail's legacy one-function ABI. */
+
+#ifndef PLUGIN_H
+#define PLUGIN_H
+
+#include "qhpsi-plugin.h"
+
+typedef struct plugin_s plugin ;
+struct plugin_s
+{
+  void *handle ;
+  struct qhpsi_plugin const *p ;  /* new ABI, or 0 */
+  int (*legacy) (char *) ;        /* legacy ABI, or 0 */
+  char name[64] ;
+} ;
+
+/* Loads dir/file. file must not contain '/'; with checkowner, dir and file
+   must be owned by root (or by the effective user when not setuid) and not
+   group- or world-writable. legacysym is the legacy symbol (QUEUE_PLUGIN_SYMB,
+   "virusscan" by default). Returns 1, or 0 with errno set and *err a reason. */
+extern int plugin_load (plugin *, char const *dir, char const *file, char const *legacysym, int checkowner, char const **err) ;
+
+/* Runs one plugin on m; legacy plugins' return values are compared with
+   rc (infected) and rn (clean), anything else is an error. */
+extern void plugin_scan (plugin const *, struct qhpsi_message const *m, int rc, int rn, struct qhpsi_result *r) ;
+
+/* 1 if the plugin may run inside qmail-queue: new-ABI plugins say so in
+   their flags; legacy plugins cannot say, and run where they are told */
+extern int plugin_inprocess_safe (plugin const *) ;
+
+#endif

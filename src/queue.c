@@ -1,0 +1,199 @@
+/* queue.c: the queue writes of qmail 1.03's qmail-queue, in its order and
+   with its modes (umask 033: files 0644), so qmail-send sees no difference. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <skalibs/allreadwrite.h>
+#include <skalibs/types.h>
+
+#include "paths.h"
+#include "qqexit.h"
+#include "queue.h"
+
+static int open_excl (char const *fn)
+{
+  return open(fn, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644) ;
+}
+
+/* "dir/[N/]num" as qmail's fmtqfn, N = num % split */
+static void fnnum (char *s, char const *dir, unsigned long num, int split)
+{
+  size_t n = strlen(dir) ;
+  memcpy(s, dir, n) ;
+  if (split)
+  {
+    n += ulong_fmt(s + n, num % QHPSI_SPLIT) ;
+    s[n++] = '/' ;
+  }
+  n += ulong_fmt(s + n, num) ;
+  s[n] = 0 ;
+}
+
+/* pid/PID.START.SEQ, opened exclusively; qmail tries sequence numbers 1 to 9 */
+static int pidopen (queue *q)
+{
+  int fd ;
+  while (++q->seq < 10)
+  {
+    size_t n = 0 ;
+    memcpy(q->pidfn, "pid/", 4) ; n = 4 ;
+    n += ulong_fmt(q->pidfn + n, q->pid) ; q->pidfn[n++] = '.' ;
+    n += ulong_fmt(q->pidfn + n, (unsigned long)q->start) ; q->pidfn[n++] = '.' ;
+    n += uint_fmt(q->pidfn + n, q->seq) ; q->pidfn[n] = 0 ;
+    fd = open_excl(q->pidfn) ;
+    if (fd >= 0) return fd ;
+  }
+  return -1 ;
+}
+
+/* A new pid file linked into mess/ under its inode number; fd returned in *fd */
+static int newmess (queue *q, int *fd, unsigned long *num, char *messfn)
+{
+  struct stat st ;
+  *fd = pidopen(q) ;
+  if (*fd < 0) return QQ_PID ;
+  if (fstat(*fd, &st) < 0) { close(*fd) ; return QQ_PID ; }
+  *num = st.st_ino ;
+  fnnum(messfn, "mess/", *num, 1) ;
+  if (link(q->pidfn, messfn) < 0) { close(*fd) ; return QQ_MESS ; }
+  if (unlink(q->pidfn) < 0) { unlink(messfn) ; close(*fd) ; return QQ_PID ; }
+  return 0 ;
+}
+
+int queue_openmess (queue *q, unsigned long pid, time_t start)
+{
+  int r ;
+  memset(q, 0, sizeof *q) ;
+  q->pid = pid ;
+  q->start = start ;
+  q->messfd = -1 ;
+  r = newmess(q, &q->messfd, &q->messnum, q->messfn) ;
+  if (r) return r ;
+  q->mademess = 1 ;
+  fnnum(q->intdfn, "intd/", q->messnum, 0) ;
+  fnnum(q->todofn, "todo/", q->messnum, 0) ;
+  return 0 ;
+}
+
+int queue_put (queue *q, char const *s, size_t len)
+{
+  if (allwrite(q->messfd, s, len) < len) return QQ_WRITE ;
+  q->messlen += len ;
+  return 0 ;
+}
+
+int queue_copyin (queue *q, int fd)
+{
+  char buf[65536] ;
+  for (;;)
+  {
+    ssize_t r = fd_read(fd, buf, sizeof buf) ;
+    if (r < 0) return QQ_READ ;
+    if (!r) return 0 ;
+    if (queue_put(q, buf, r)) return QQ_WRITE ;
+  }
+}
+
+/* copies len bytes of from (offset 0) to the end of to, in the kernel when it can */
+static int copyfile (int from, int to, uint64_t len)
+{
+  loff_t in = 0 ;
+  char buf[65536] ;
+  while (len)
+  {
+    ssize_t r = copy_file_range(from, &in, to, 0, len > (1u << 30) ? (1u << 30) : len, 0) ;
+    if (r > 0) { len -= r ; continue ; }
+    if (r == 0) return QQ_WRITE ; /* the file shrank under us */
+    if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return QQ_WRITE ;
+    break ;
+  }
+  while (len)
+  {
+    ssize_t r = pread(from, buf, len < sizeof buf ? len : sizeof buf, in) ;
+    if (r <= 0) return QQ_WRITE ;
+    if (allwrite(to, buf, r) < (size_t)r) return QQ_WRITE ;
+    in += r ; len -= r ;
+  }
+  return 0 ;
+}
+
+int queue_prefix (queue *q, char const *prefix, size_t len)
+{
+  int fd, r ;
+  unsigned long num ;
+  char messfn[QUEUE_FNMAX] ;
+  r = newmess(q, &fd, &num, messfn) ;
+  if (r) return r ;
+  if (allwrite(fd, prefix, len) < len) r = QQ_WRITE ;
+  else r = copyfile(q->messfd, fd, q->messlen) ;
+  if (r)
+  {
+    if (ftruncate(fd, 0) == 0) unlink(messfn) ;
+    close(fd) ;
+    return r ;
+  }
+  /* the old name goes; a crash here leaves an orphan that qmail-send's cleanup removes */
+  if (ftruncate(q->messfd, 0) == 0) unlink(q->messfn) ;
+  close(q->messfd) ;
+  q->messfd = fd ;
+  q->messnum = num ;
+  q->messlen += len ;
+  memcpy(q->messfn, messfn, sizeof messfn) ;
+  fnnum(q->intdfn, "intd/", num, 0) ;
+  fnnum(q->todofn, "todo/", num, 0) ;
+  return 0 ;
+}
+
+int queue_syncmess (queue *q)
+{
+  return fsync(q->messfd) < 0 ? QQ_WRITE : 0 ;
+}
+
+int queue_writeintd (queue *q, uid_t uid, char const *env, size_t envlen)
+{
+  char head[2 + UINT64_FMT + 2 + UINT64_FMT] ;
+  size_t n = 0 ;
+  int fd = open_excl(q->intdfn) ;
+  if (fd < 0) return QQ_INTD ;
+  q->madeintd = 1 ;
+  head[n++] = 'u' ; n += ulong_fmt(head + n, uid) ; head[n++] = 0 ;
+  head[n++] = 'p' ; n += ulong_fmt(head + n, q->pid) ; head[n++] = 0 ;
+  if (allwrite(fd, head, n) < n || allwrite(fd, env, envlen) < envlen || fsync(fd) < 0)
+  {
+    close(fd) ;
+    return QQ_WRITE ;
+  }
+  close(fd) ;
+  return 0 ;
+}
+
+int queue_publish (queue *q)
+{
+  int fd ;
+  if (link(q->intdfn, q->todofn) < 0) return QQ_TODO ;
+  /* qmail-send may not be running: the trigger is best effort and never blocks */
+  fd = open("lock/trigger", O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd >= 0)
+  {
+    if (write(fd, "", 1) < 0) { /* nobody listening; qmail-send scans todo anyway */ }
+    close(fd) ;
+  }
+  return 0 ;
+}
+
+void queue_cleanup (queue *q)
+{
+  if (q->madeintd)
+  {
+    if (unlink(q->intdfn) < 0) return ;
+  }
+  if (q->mademess && q->messfd >= 0)
+  {
+    if (ftruncate(q->messfd, 0) < 0) { }
+    if (unlink(q->messfn) < 0) return ;
+  }
+}

@@ -1,0 +1,31 @@
+/* received.h: qmail-queue's own first line,
+   "Received: (qmail PID invoked by uid UID); 26 Sep 1995 04:46:54 -0000\n". */
+
+#ifndef RECEIVED_H
+#define RECEIVED_H
+
+#include <stddef.h>
+#include <time.h>
+#include <sys/types.h>
+
+/* The uids that get a name instead of "by uid N"; (uid_t)-1 where the user does not exist. */
+typedef struct qusers_s qusers ;
+struct qusers_s
+{
+  uid_t alias ;  /* "by alias" */
+  uid_t qmaild ; /* "from network" */
+  uid_t qmails ; /* "for bounce" */
+} ;
+
+#define RECEIVED_MAX 128 /* longer than any line received_fmt writes */
+
+/* RFC 822 date in UTC as qmail writes it, newline included: "2 Jan 2026 03:04:05 -0000\n" */
+extern size_t date822_fmt (char *s, time_t t) ;
+
+/* The whole Received line into s (RECEIVED_MAX bytes); returns its length. */
+extern size_t received_fmt (char *s, unsigned long pid, uid_t uid, qusers const *u, time_t t) ;
+
+/* Looks the three users up by name. */
+extern void qusers_init (qusers *u) ;
+
+#endif

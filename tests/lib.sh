@@ -1,0 +1,55 @@
+# tests/lib.sh: sourced by every tests/t-* script.
+# Each check prints "ok - name" or "FAIL - name"; tests/run counts the lines.
+
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+SRC=$TOP/src
+T=$(mktemp -d "${TMPDIR:-/tmp}/qhpsi-test.XXXXXX")
+chmod 755 "$T"
+trap 'cleanup_hook 2>/dev/null; rm -rf "$T"' EXIT
+cleanup_hook() { :; }
+
+pass() { echo "ok - $*"; }
+fail() { echo "FAIL - $*"; }
+
+# check NAME COMMAND...: passes when the command exits 0
+check() { _n=$1; shift; if "$@"; then pass "$_n"; else fail "$_n"; fi; }
+
+# expect NAME WANTED GOT: passes when the two strings are equal
+expect() {
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: wanted [$2] got [$3]"; fi
+}
+
+# same NAME FILE1 FILE2: byte-for-byte equal files
+same() {
+  if cmp -s "$2" "$3"; then pass "$1"; else fail "$1: $2 and $3 differ"; cmp "$2" "$3" | head -3; fi
+}
+
+# mkqueue DIR: a fresh qmail home with a complete queue tree owned by the caller
+mkqueue() { "$SRC/qhpsi-mkqueue" -n "$1" >/dev/null || { fail "qhpsi-mkqueue $1"; exit 1; }; }
+
+# envelope SENDER RCPT...: qmail-queue's fd 1 input, on stdout
+envelope() {
+  printf 'F%s\0' "$1"; shift
+  for r in "$@"; do printf 'T%s\0' "$r"; done
+  printf '\0'
+}
+
+# qq HOME MSGFILE ENVFILE: run qmail-queue against HOME; sets $rc
+qq() {
+  QMAILHOME=$1 "$SRC/qmail-queue" <"$2" 3<"$3" 1<&3 3<&-
+  rc=$?
+}
+
+# todo_count HOME: how many messages wait in todo
+todo_count() { ls "$1/queue/todo" | wc -l | tr -d ' '; }
+
+# queue_files HOME: every file under mess, intd, todo, pid (relative names)
+queue_files() { (cd "$1/queue" && find mess intd todo pid -type f | sort); }
+
+# mess_of HOME: the path of the only message in todo
+mess_of() {
+  _id=$(ls "$1/queue/todo")
+  echo "$1/queue/mess/$((_id % 23))/$_id"
+}
+intd_of() { echo "$1/queue/intd/$(ls "$1/queue/todo")"; }
