@@ -20,7 +20,9 @@ ALLCFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Isrc -Iplugins
 LIBS = -lskarnet
 
 # ---- the library every program shares
-LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o
+LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
+	src/tcprules.o src/template.o src/spawn.o src/scan.o src/plugin.o \
+	src/scanstep.o src/verdict.o src/helper.o src/maildir.o
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
 SCRIPTS = src/qhpsi-mkqueue

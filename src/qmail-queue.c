@@ -11,9 +11,12 @@
 
 #include "envelope.h"
 #include "paths.h"
+#include "policy.h"
 #include "qqexit.h"
 #include "queue.h"
 #include "received.h"
+#include "scanstep.h"
+#include "verdict.h"
 
 #define DEATH 86400 /* as qmail: must stay below qmail-send's 36-hour OSSIFIED */
 
@@ -50,6 +53,8 @@ int main (void)
   char received[RECEIVED_MAX] ;
   size_t receivedlen ;
   buffer envin = BUFFER_INIT(&buffer_read, 1, buf, sizeof buf) ;
+  struct qhpsi_result result ;
+  policy pol ;
   qusers users ;
   uid_t uid = getuid() ;
   unsigned long pid = getpid() ;
@@ -60,6 +65,12 @@ int main (void)
   umask(033) ;
   if (!paths_init()) die(QQ_NOMEM) ;
   if (chdir(paths_home) < 0) die(QQ_HOME) ;
+  r = policy_load(&pol, uid) ;
+  if (r)
+  {
+    verdict_log(pid, &pol, 0, "none", "config", 0, pol.bad, 0) ;
+    die(r) ;
+  }
   if (chdir(paths_queue) < 0) die(QQ_QUEUE) ;
   qusers_init(&users) ;
   receivedlen = received_fmt(received, pid, uid, &users, start) ;
@@ -69,7 +80,11 @@ int main (void)
   if (!r) r = queue_put(&q, received, receivedlen) ;
   if (!r) r = queue_copyin(&q, 0) ;
   if (!r) r = envelope_read(&envin, &env) ;
-  if (!r) r = queue_syncmess(&q) ;
+  if (r) die(r) ;
+  /* the scan sees the message as it will be queued; nothing is published yet */
+  r = scanstep(&q, &pol, &env, pid, &result) ;
+  if (r >= 0) die(scanstep_customerr(&pol, r, &result)) ;
+  r = queue_syncmess(&q) ;
   if (!r) r = queue_writeintd(&q, uid, env.sa.s, env.sa.len) ;
   if (!r) r = queue_publish(&q) ;
   if (r) die(r) ;

@@ -1,0 +1,98 @@
+/* plugin.c: loads plugins only from a directory nobody but root can change,
+   and loads exactly the file it checked (through its open descriptor). */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "plugin.h"
+#include "policy.h"
+
+static int fail (char const **err, char const *why, int e)
+{
+  *err = why ;
+  errno = e ;
+  return 0 ;
+}
+
+int plugin_load (plugin *pl, char const *dir, char const *file, char const *legacysym, int checkowner, char const **err)
+{
+  struct stat st ;
+  char fdpath[32] ;
+  int dirfd, fd ;
+  memset(pl, 0, sizeof *pl) ;
+  if (!*file || strchr(file, '/') || !strcmp(file, ".") || !strcmp(file, "..") || strlen(file) >= sizeof pl->name)
+    return fail(err, "bad plugin name", EINVAL) ;
+  dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (dirfd < 0) return fail(err, "unable to open the plugin directory", errno) ;
+  if (checkowner && (fstat(dirfd, &st) < 0 || !policy_owner_ok(&st)))
+  {
+    close(dirfd) ;
+    return fail(err, "plugin directory not owned by root or writable by others", EPERM) ;
+  }
+  fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) ;
+  close(dirfd) ;
+  if (fd < 0) return fail(err, "unable to open the plugin", errno) ;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (checkowner && !policy_owner_ok(&st)))
+  {
+    close(fd) ;
+    return fail(err, "plugin not owned by root or writable by others", EPERM) ;
+  }
+  snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd) ;
+  pl->handle = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL) ;
+  close(fd) ;
+  if (!pl->handle) return fail(err, "unable to load the plugin", ENOEXEC) ;
+  strcpy(pl->name, file) ;
+  pl->p = dlsym(pl->handle, QHPSI_PLUGIN_SYMBOL) ;
+  if (pl->p)
+  {
+    if (pl->p->abi != QHPSI_PLUGIN_ABI || !pl->p->scan)
+    {
+      dlclose(pl->handle) ;
+      pl->handle = 0 ;
+      return fail(err, "plugin has another ABI version", ENOEXEC) ;
+    }
+    return 1 ;
+  }
+  *(void **)&pl->legacy = dlsym(pl->handle, legacysym) ;
+  if (!pl->legacy)
+  {
+    dlclose(pl->handle) ;
+    pl->handle = 0 ;
+    return fail(err, "plugin exports neither qhpsi_plugin nor the legacy symbol", ENOEXEC) ;
+  }
+  return 1 ;
+}
+
+void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int rn, struct qhpsi_result *r)
+{
+  r->verdict = QHPSI_ERROR ;
+  r->text[0] = 0 ;
+  if (pl->p)
+  {
+    pl->p->scan(m, r) ;
+    r->text[QHPSI_TEXTLEN - 1] = 0 ;
+    if (r->verdict != QHPSI_CLEAN && r->verdict != QHPSI_INFECTED) r->verdict = QHPSI_ERROR ;
+  }
+  else
+  {
+    char path[4096] ;
+    int x ;
+    /* legacy plugins take a char *: give them a copy they may scribble on */
+    if (strlen(m->path) >= sizeof path) { strcpy(r->text, "path too long") ; return ; }
+    strcpy(path, m->path) ;
+    x = pl->legacy(path) ;
+    if (x == rc) r->verdict = QHPSI_INFECTED ;
+    else if (x == rn) r->verdict = QHPSI_CLEAN ;
+    else snprintf(r->text, sizeof r->text, "plugin returned %d", x) ;
+  }
+}
+
+int plugin_inprocess_safe (plugin const *pl)
+{
+  return pl->p ? !!(pl->p->flags & QHPSI_INPROCESS_SAFE) : 1 ;
+}

@@ -1,0 +1,272 @@
+/* policy.c: resolves the QHPSI variables. qmail-queue is setuid and any
+   local user controls its environment, so the environment counts only for
+   trusted real uids; everyone else gets control/qhpsi/ alone. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <skalibs/cdb.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/types.h>
+
+#include "paths.h"
+#include "policy.h"
+#include "qqexit.h"
+#include "tcprules.h"
+
+/* Every variable the policy knows. The first group is qmail-queue's own;
+   the rest configure scanners and are passed to them. */
+static char const *const vars[] =
+{
+  "QHPSI", "QHPSIMINSIZE", "QHPSIMAXSIZE", "QHPSIRC", "QHPSIRN", "REJECTVIRUS",
+  "VIRUSFORWARD", "QHPSITIMEOUT", "QHPSIFAIL", "QHPSIHELPER", "PLUGINDIR",
+  "QUEUE_PLUGIN_SYMB", "QHPSICUSTOMERR",
+  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "QHPSIRULES", "TMPDIR",
+  0
+} ;
+#define NVARS (sizeof vars / sizeof *vars - 1)
+char const *const policy_scannervars[] =
+{
+  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "QHPSIRULES", "TMPDIR", 0
+} ;
+
+static char const *val[NVARS] ;
+
+int policy_owner_ok (struct stat const *st)
+{
+  if (st->st_mode & 022) return 0 ;
+  return st->st_uid == 0 || (!paths_privileged() && st->st_uid == geteuid()) ;
+}
+
+static int find (char const *name, size_t len)
+{
+  for (unsigned int i = 0 ; i < NVARS ; i++)
+    if (strlen(vars[i]) == len && !memcmp(vars[i], name, len)) return i ;
+  return -1 ;
+}
+
+/* reads a whole small file that must be trusted; 1, 0 absent, -1 error */
+static int readtrusted (int dirfd, char const *fn, stralloc *sa)
+{
+  struct stat st ;
+  char buf[4096] ;
+  ssize_t r ;
+  int fd = openat(dirfd, fn, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) ;
+  if (fd < 0) return errno == ENOENT ? 0 : -1 ;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !policy_owner_ok(&st)) goto err ;
+  sa->len = 0 ;
+  while ((r = read(fd, buf, sizeof buf)) > 0)
+    if (!stralloc_catb(sa, buf, r)) goto err ;
+  if (r < 0) goto err ;
+  close(fd) ;
+  return 1 ;
+ err:
+  close(fd) ;
+  return -1 ;
+}
+
+/* control/qhpsi/VAR, the envdir way: first line, trailing blanks cut, NUL
+   as newline; an empty file leaves the variable unset */
+static int controldir (void)
+{
+  struct stat st ;
+  stralloc sa = STRALLOC_ZERO ;
+  int dirfd = open("control/qhpsi", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (dirfd < 0) return errno == ENOENT ? 1 : 0 ;
+  if (fstat(dirfd, &st) < 0 || !policy_owner_ok(&st)) { close(dirfd) ; return 0 ; }
+  for (unsigned int i = 0 ; i < NVARS ; i++)
+  {
+    size_t n ;
+    int r = readtrusted(dirfd, vars[i], &sa) ;
+    if (r < 0) { close(dirfd) ; stralloc_free(&sa) ; return 0 ; }
+    if (!r || !sa.len) continue ;
+    for (n = 0 ; n < sa.len && sa.s[n] != '\n' ; n++) if (!sa.s[n]) sa.s[n] = '\n' ;
+    while (n && (sa.s[n-1] == ' ' || sa.s[n-1] == '\t')) n-- ;
+    val[i] = strndup(sa.s, n) ;
+    if (!val[i]) { close(dirfd) ; stralloc_free(&sa) ; return 0 ; }
+  }
+  close(dirfd) ;
+  stralloc_free(&sa) ;
+  return 1 ;
+}
+
+/* root and the users named in control/qhpsitrusted (default: the users
+   qmail-smtpd, alias deliveries and qmail-send run as) */
+static int trusted (uid_t uid)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int r, ok = 0 ;
+  if (!uid) return 1 ;
+  r = readtrusted(AT_FDCWD, "control/qhpsitrusted", &sa) ;
+  if (r < 0) return -1 ;
+  if (!r)
+    return uid == paths_uid(USER_QMAILD) || uid == paths_uid(USER_ALIAS) || uid == paths_uid(USER_QMAILS) ;
+  if (!stralloc_0(&sa)) return -1 ;
+  for (char *line = sa.s, *next ; line && *line && !ok ; line = next)
+  {
+    next = strchr(line, '\n') ;
+    if (next) *next++ = 0 ;
+    line[strcspn(line, " \t#")] = 0 ;
+    if (*line && paths_uid(line) == uid) ok = 1 ;
+  }
+  stralloc_free(&sa) ;
+  return ok ;
+}
+
+/* the rule for the client address in control/qhpsi.cdb, if any */
+static int clientrules (char const *ip)
+{
+  struct stat st ;
+  cdb c = CDB_ZERO ;
+  cdb_data rule ;
+  int fd = open("control/qhpsi.cdb", O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0) return errno == ENOENT ? 1 : 0 ;
+  if (fstat(fd, &st) < 0 || !policy_owner_ok(&st) || !cdb_init_fromfd(&c, fd)) { close(fd) ; return 0 ; }
+  close(fd) ;
+  switch (tcprules_match(&c, ip, &rule))
+  {
+    case 1 :
+    {
+      uint32_t pos = 0 ;
+      char const *name, *value ;
+      size_t namelen, valuelen ;
+      int r ;
+      while ((r = tcprules_nextvar(&rule, &pos, &name, &namelen, &value, &valuelen)) == 1)
+      {
+        int i = find(name, namelen) ;
+        if (i < 0) continue ;
+        if (!value) { val[i] = 0 ; continue ; }
+        val[i] = strndup(value, valuelen) ;
+        if (!val[i]) { cdb_free(&c) ; return 0 ; }
+      }
+      cdb_free(&c) ;
+      return r == 0 ;
+    }
+    case 0 : cdb_free(&c) ; return 1 ;
+    default : cdb_free(&c) ; return 0 ;
+  }
+}
+
+static int number (char const *s, uint64_t *u)
+{
+  size_t n = uint64_scan(s, u) ;
+  return n && !s[n] ;
+}
+
+static char const *get (char const *name)
+{
+  int i = find(name, strlen(name)) ;
+  return i >= 0 ? val[i] : 0 ;
+}
+
+/* a name under the plugin directory: no '/', not "." or ".." */
+static int plainname (char const *s)
+{
+  return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") ;
+}
+
+static int interpret (policy *p)
+{
+  char const *s ;
+  uint64_t u ;
+  s = get("QHPSI") ;
+  p->qhpsi = s && *s ? s : 0 ;
+  p->bad = "QHPSIMINSIZE" ;
+  if ((s = get(p->bad)) && !number(s, &p->minsize)) return 0 ;
+  p->bad = "QHPSIMAXSIZE" ;
+  if ((s = get(p->bad)) && !number(s, &p->maxsize)) return 0 ;
+  p->bad = "QHPSIRC" ;
+  if ((s = get(p->bad))) { if (!number(s, &u) || u > 255) return 0 ; p->rc = u ; }
+  p->bad = "QHPSIRN" ;
+  if ((s = get(p->bad))) { if (!number(s, &u) || u > 255) return 0 ; p->rn = u ; }
+  if (p->rc == p->rn) return 0 ;
+  p->bad = "REJECTVIRUS" ;
+  if ((s = get(p->bad))) { if (!number(s, &u) || u > 2) return 0 ; p->rejectvirus = u ; }
+  p->bad = "QHPSITIMEOUT" ;
+  if ((s = get(p->bad))) { if (!number(s, &u) || !u || u > 86400) return 0 ; p->timeout = u ; }
+  p->bad = "QHPSIFAIL" ;
+  if ((s = get(p->bad)))
+  {
+    if (!strcmp(s, "accept")) p->failaccept = 1 ;
+    else if (strcmp(s, "tempfail")) return 0 ;
+  }
+  p->bad = "QHPSIHELPER" ;
+  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->helper = *s == '1' ; }
+  p->bad = "QHPSICUSTOMERR" ;
+  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->customerr = *s == '1' ; }
+  p->bad = "VIRUSFORWARD" ;
+  s = get(p->bad) ;
+  if (s && (!*s || strlen(s) >= 1003 || strchr(s, '\n'))) return 0 ;
+  p->virusforward = s ;
+  p->bad = "QUEUE_PLUGIN_SYMB" ;
+  if ((s = get(p->bad)))
+  {
+    if (!*s || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(s)) return 0 ;
+    p->symb = s ;
+  }
+  p->bad = "PLUGINDIR" ;
+  p->plugindir = paths_join(paths_home, "plugins") ;
+  if (!p->plugindir) return 0 ;
+  p->pluginsub = "" ;
+  if ((s = get(p->bad)))
+  {
+    if (!plainname(s)) return 0 ;
+    p->pluginsub = s ;
+    p->plugindir = paths_join(p->plugindir, s) ;
+    if (!p->plugindir) return 0 ;
+  }
+  p->bad = 0 ;
+  return 1 ;
+}
+
+/* the process environment becomes the resolved variables and nothing else */
+static int setenvironment (void)
+{
+  if (clearenv() < 0) return 0 ;
+  for (unsigned int i = 0 ; i < NVARS ; i++)
+    if (val[i] && setenv(vars[i], val[i], 1) < 0) return 0 ;
+  return 1 ;
+}
+
+int policy_load (policy *p, uid_t uid)
+{
+  char const *ip ;
+  int t ;
+  memset(p, 0, sizeof *p) ;
+  p->rc = 1 ;
+  p->rn = 0 ;
+  p->timeout = 120 ;
+  p->helper = 1 ;
+  p->symb = "virusscan" ;
+  val[find("PATH", 4)] = "/usr/local/bin:/usr/bin:/bin" ;
+  p->bad = "control/qhpsi" ;
+  if (!controldir()) return QQ_CONFIG ;
+  p->bad = "control/qhpsitrusted" ;
+  t = trusted(uid) ;
+  if (t < 0) return QQ_CONFIG ;
+  p->trusted = t ;
+  if (t)
+  {
+    for (unsigned int i = 0 ; i < NVARS ; i++)
+    {
+      char const *s = getenv(vars[i]) ;
+      if (s) val[i] = s ;
+    }
+    ip = getenv("TCPREMOTEIP") ;
+    if (ip && *ip)
+    {
+      p->remoteip = ip ;
+      p->bad = "control/qhpsi.cdb" ;
+      if (!clientrules(ip)) return QQ_CONFIG ;
+    }
+  }
+  if (!interpret(p)) return QQ_CONFIG ;
+  p->bad = "environment" ;
+  if (!setenvironment()) return QQ_NOMEM ;
+  p->bad = 0 ;
+  return 0 ;
+}

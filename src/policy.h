@@ -1,0 +1,47 @@
+/* policy.h: the QHPSI settings for one message, and whom to believe for them.
+   Defaults, then the root-owned control/qhpsi/ directory, then the
+   environment of a trusted caller, then the per-client rule in
+   control/qhpsi.cdb for a trusted TCPREMOTEIP. */
+
+#ifndef POLICY_H
+#define POLICY_H
+
+#include <stdint.h>
+
+typedef struct policy_s policy ;
+struct policy_s
+{
+  char const *qhpsi ;       /* command template or "plugin:..."; 0: no scan */
+  uint64_t minsize ;        /* 0: no bound */
+  uint64_t maxsize ;
+  int rc ;                  /* command exit code meaning infected */
+  int rn ;                  /* ... meaning clean */
+  unsigned int rejectvirus ; /* 0 tag, 1 refuse, 2 blackhole */
+  char const *virusforward ;
+  unsigned int timeout ;    /* seconds */
+  unsigned int failaccept : 1 ;
+  unsigned int helper : 1 ;
+  unsigned int customerr : 1 ; /* notqmail's custom error channel on fd 6 */
+  unsigned int trusted : 1 ;
+  char const *plugindir ;   /* absolute */
+  char const *pluginsub ;   /* PLUGINDIR, the subdirectory name, or "" */
+  char const *symb ;        /* legacy plugin symbol */
+  char const *remoteip ;    /* 0 unless a trusted caller gave it */
+  char const *bad ;         /* which variable was bad, on failure */
+} ;
+
+/* Fills p for a caller with real uid uid. Must run with the qmail home as
+   the current directory. Also leaves the process environment holding only
+   the resolved variables, so that plugins and scanners see the policy and
+   nothing else. Returns 0, or QQ_CONFIG / QQ_NOMEM (p->bad says what). */
+extern int policy_load (policy *p, uid_t uid) ;
+
+/* The variables a scanner may see, 0-terminated; the helper keeps these. */
+extern char const *const policy_scannervars[] ;
+
+/* 1 if st is owned by root (or by us when not privileged) and not group- or
+   world-writable: the test for every configuration file and plugin. */
+struct stat ;
+extern int policy_owner_ok (struct stat const *st) ;
+
+#endif

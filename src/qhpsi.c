@@ -1,0 +1,59 @@
+/* qhpsi: the QHPSI helper. Installed setuid qscand, it runs the scanner
+   for qmail-queue and only for qmail-queue, as qscand, and reports the
+   verdict on fd 1: one letter (C clean, I infected, E error), text, NUL.
+   Usage (by qmail-queue only): qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB
+   with the message on fd 0. */
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+
+#include "helper.h"
+#include "paths.h"
+#include "scan.h"
+
+#define USAGE "qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB (run by qmail-queue only)"
+
+/* a plugin that hangs takes the whole process group with it */
+static void sigalrm (int sig) { (void)sig ; kill(0, SIGKILL) ; _exit(111) ; }
+
+int main (int argc, char const *const *argv)
+{
+  struct qhpsi_result r = { .verdict = QHPSI_ERROR } ;
+  scanconf c = { 0 } ;
+  unsigned int rc, rn ;
+  char out[1 + QHPSI_TEXTLEN] ;
+  char *dir ;
+  struct stat st ;
+  struct sigaction sa = { .sa_handler = sigalrm } ;
+  PROG = "qhpsi" ;
+
+  if (!helper_become()) strerr_dief1x(100, "only qmail-queue may run qhpsi") ;
+  if (argc != 8) strerr_dieusage(100, USAGE) ;
+  if (!helper_cleanenv()) strerr_diefu1sys(111, "clean the environment") ;
+  if (!paths_init()) strerr_diefu1sys(111, "find the qmail home") ;
+  c.qhpsi = argv[1] ;
+  if (!uint0_scan(argv[3], &c.timeout) || !c.timeout || !uint0_scan(argv[4], &rc) || !uint0_scan(argv[5], &rn))
+    strerr_dieusage(100, USAGE) ;
+  c.rc = rc ; c.rn = rn ; c.symb = argv[7] ;
+  if (strchr(argv[6], '/') || !strcmp(argv[6], ".") || !strcmp(argv[6], "..")) strerr_dief1x(100, "bad PLUGINDIR") ;
+  /* plugins come only from under the compiled-in home, however asked */
+  dir = paths_join(paths_home, "plugins") ;
+  if (dir && *argv[6]) dir = paths_join(dir, argv[6]) ;
+  if (!dir) strerr_diefu1sys(111, "allocate") ;
+  c.plugindir = dir ;
+
+  sigaction(SIGALRM, &sa, 0) ;
+  alarm(c.timeout + 1) ;
+  if (fstat(0, &st) < 0 || !S_ISREG(st.st_mode)) strcpy(r.text, "message is not a regular file") ;
+  else scan_local(&c, argv[2], 0, st.st_size, 0, &r) ;
+  out[0] = r.verdict == QHPSI_CLEAN ? 'C' : r.verdict == QHPSI_INFECTED ? 'I' : 'E' ;
+  r.text[QHPSI_TEXTLEN - 1] = 0 ;
+  memcpy(out + 1, r.text, strlen(r.text) + 1) ;
+  if (write(1, out, strlen(r.text) + 2) < 0) strerr_diefu1sys(111, "report the verdict") ;
+  return 0 ;
+}

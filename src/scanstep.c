@@ -1,0 +1,96 @@
+/* scanstep.c: scans the message as it will be queued and carries out the
+   verdict table of qmail-queue(8). */
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <skalibs/stralloc.h>
+
+#include "paths.h"
+#include "qqexit.h"
+#include "scan.h"
+#include "scanstep.h"
+#include "spawn.h"
+#include "verdict.h"
+
+static char const *verdictname (struct qhpsi_result const *r)
+{
+  return r->verdict == QHPSI_CLEAN ? "clean" : r->verdict == QHPSI_INFECTED ? "infected" : "error" ;
+}
+
+int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct qhpsi_result *r)
+{
+  scanconf c = { .qhpsi = p->qhpsi, .plugindir = p->plugindir, .symb = p->symb, .rc = p->rc, .rn = p->rn, .timeout = p->timeout } ;
+  stralloc hdr = STRALLOC_ZERO ;
+  char *path ;
+  char const *route ;
+  enum verdict_action a ;
+  uint64_t start = spawn_now(), size = q->messlen ;
+  int fd, ret ;
+
+  r->verdict = QHPSI_CLEAN ;
+  r->text[0] = 0 ;
+  if (!p->qhpsi) return -1 ;
+  if ((p->minsize && size < p->minsize) || (p->maxsize && size > p->maxsize))
+  {
+    verdict_log(qp, p, size, "none", "skipped", 0, "queue", 0) ;
+    return -1 ;
+  }
+  route = scan_isplugin(p->qhpsi) ? "plugin" : "command" ;
+  path = paths_join(paths_queue, q->messfn) ;
+  /* a fresh read-only descriptor: a scanner can neither write the message
+     nor move our offset */
+  fd = path ? open(q->messfn, O_RDONLY | O_CLOEXEC) : -1 ;
+  if (fd < 0)
+  {
+    r->verdict = QHPSI_ERROR ;
+    strcpy(r->text, "unable to open the message") ;
+  }
+  else if (p->helper || !scan_local(&c, path, fd, size, 1, r))
+  {
+    char *helper = paths_join(paths_home, "bin/qhpsi") ;
+    route = scan_isplugin(p->qhpsi) ? "helper-plugin" : "helper-command" ;
+    if (helper) scan_helper(&c, helper, p->pluginsub, path, fd, r) ;
+    else { r->verdict = QHPSI_ERROR ; strcpy(r->text, "out of memory") ; }
+    free(helper) ;
+  }
+  if (fd >= 0) close(fd) ;
+  free(path) ;
+  if (r->verdict == QHPSI_INFECTED) verdict_cleanname(r->text) ;
+
+  a = verdict_decide(p, r, e, &hdr) ;
+  verdict_log(qp, p, size, route, verdictname(r), r, verdict_actionname(a), spawn_now() - start) ;
+  switch (a)
+  {
+    case ACTION_REFUSE : ret = QQ_VIRUS ; break ;
+    case ACTION_BLACKHOLE : ret = QQ_OK ; break ;
+    case ACTION_TEMPFAIL : ret = QQ_SCANERROR ; break ;
+    case ACTION_FORWARD :
+      if (!verdict_forward(e, p->virusforward)) { ret = QQ_NOMEM ; break ; }
+      /* fall through */
+    default :
+      ret = hdr.len ? queue_prefix(q, hdr.s, hdr.len) : 0 ;
+      if (!ret) ret = -1 ;
+  }
+  stralloc_free(&hdr) ;
+  return ret ;
+}
+
+int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
+{
+  struct stat st ;
+  char msg[256] ;
+  int n ;
+  if (!p->customerr || fstat(6, &st) < 0 || !S_ISFIFO(st.st_mode)) return e ;
+  if (e == QQ_VIRUS)
+    n = snprintf(msg, sizeof msg, "Dmessage contains virus%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;
+  else if (e == QQ_SCANERROR)
+    n = snprintf(msg, sizeof msg, "Zunable to run QHPSI scanner (#4.3.0)") ;
+  else return e ;
+  if (n <= 0 || (size_t)n >= sizeof msg || write(6, msg, n) != n) return e ;
+  return QQ_CUSTOMERR ;
+}

@@ -1,0 +1,35 @@
+/* spawn.h: starting a scanner or the helper cheaply (vfork, not fork), with
+   exactly the fds, process group and identity it should have, and waiting
+   for it with a deadline. */
+
+#ifndef SPAWN_H
+#define SPAWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <skalibs/stralloc.h>
+
+#define SPAWN_NEWPGRP 1u   /* the child leads a new process group, killed whole on timeout */
+#define SPAWN_REALTOEFF 2u /* the child's real ids become its effective ids, so a
+                              setuid helper can tell it was started by the queue user */
+
+/* milliseconds on the monotonic clock */
+extern uint64_t spawn_now (void) ;
+
+/* Resolves name through PATH unless it has a '/'; 1, or 0 with errno. */
+extern int spawn_path (char const *name, stralloc *sa) ;
+
+/* Runs file with argv and the current environment; the child's fds 0, 1 and
+   2 are fds[0..2]. Returns its pid, or -1 with errno set (also when the
+   exec itself failed). */
+extern pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsigned int flags) ;
+
+/* Waits for pid until deadline (spawn_now() scale). Meanwhile reads fd, if
+   not -1, keeping the first max bytes in out and discarding the rest, so
+   a chatty child never blocks. On timeout the child (its whole group if
+   group is set) gets SIGKILL and is reaped. Returns 1 with *wstat set, 0 on
+   timeout, -1 on error. */
+extern int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline, int group, int *wstat) ;
+
+#endif

@@ -1,0 +1,96 @@
+/* verdict.c: the verdict table of qmail-queue(8), in one place. */
+
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/stralloc.h>
+#include <skalibs/types.h>
+
+#include "verdict.h"
+
+void verdict_cleanname (char *s)
+{
+  for (; *s ; s++)
+    if (*s <= ' ' || *s > '~' || *s == '(' || *s == ')') *s = '_' ;
+}
+
+/* X-Quarantine-ID: the original recipients, one per folded line */
+static int quarantineid (envelope const *e, stralloc *hdr)
+{
+  size_t i = e->rcptpos ;
+  if (!stralloc_cats(hdr, "X-Quarantine-ID:")) return 0 ;
+  while (i < e->sa.len)
+  {
+    char const *rcpt = e->sa.s + i + 1 ;
+    size_t n = strlen(rcpt) ;
+    if (i > e->rcptpos && !stralloc_catb(hdr, ",\n\t", 3)) return 0 ;
+    if (i == e->rcptpos && !stralloc_catb(hdr, " ", 1)) return 0 ;
+    if (!stralloc_catb(hdr, "<", 1) || !stralloc_catb(hdr, rcpt, n) || !stralloc_catb(hdr, ">", 1)) return 0 ;
+    i += n + 2 ;
+  }
+  return stralloc_catb(hdr, "\n", 1) ;
+}
+
+enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *r, envelope const *e, stralloc *hdr)
+{
+  switch (r->verdict)
+  {
+    case QHPSI_CLEAN :
+      return stralloc_cats(hdr, "X-QHPSI: clean\n") ? ACTION_QUEUE : ACTION_TEMPFAIL ;
+    case QHPSI_INFECTED :
+      if (p->rejectvirus == 1) return ACTION_REFUSE ;
+      if (!p->virusforward && p->rejectvirus == 2) return ACTION_BLACKHOLE ;
+      if (!stralloc_cats(hdr, "X-QHPSI: virus found")) return ACTION_TEMPFAIL ;
+      if (r->text[0] && !(stralloc_cats(hdr, " (") && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
+        return ACTION_TEMPFAIL ;
+      if (!stralloc_cats(hdr, "\n")) return ACTION_TEMPFAIL ;
+      if (!p->virusforward) return ACTION_QUEUE ;
+      return quarantineid(e, hdr) ? ACTION_FORWARD : ACTION_TEMPFAIL ;
+    default :
+      if (!p->failaccept) return ACTION_TEMPFAIL ;
+      return stralloc_cats(hdr, "X-QHPSI: not scanned\n") ? ACTION_ACCEPT : ACTION_TEMPFAIL ;
+  }
+}
+
+int verdict_forward (envelope *e, char const *to)
+{
+  e->sa.len = e->rcptpos ;
+  e->nrcpt = 1 ;
+  return stralloc_catb(&e->sa, "T", 1) && stralloc_cats(&e->sa, to) && stralloc_0(&e->sa) ;
+}
+
+char const *verdict_actionname (enum verdict_action a)
+{
+  static char const *const names[] = { "queue", "refuse", "blackhole", "forward", "tempfail", "accept" } ;
+  return names[a] ;
+}
+
+/* values go in as one token: blanks and controls become '_' */
+static int cat (stralloc *sa, char const *key, char const *value)
+{
+  size_t start ;
+  if (!stralloc_cats(sa, " ") || !stralloc_cats(sa, key) || !stralloc_cats(sa, "=")) return 0 ;
+  start = sa->len ;
+  if (!stralloc_cats(sa, value && *value ? value : "-")) return 0 ;
+  for (size_t i = start ; i < sa->len ; i++)
+    if (sa->s[i] <= ' ' || sa->s[i] > '~') sa->s[i] = '_' ;
+  return 1 ;
+}
+
+void verdict_log (unsigned long qp, policy const *p, uint64_t size, char const *route,
+  char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  char n[UINT64_FMT] ;
+  int ok = stralloc_cats(&sa, "qhpsi:") ;
+  n[ulong_fmt(n, qp)] = 0 ;
+  ok = ok && cat(&sa, "qp", n) && cat(&sa, "ip", p->remoteip) ;
+  n[uint64_fmt(n, size)] = 0 ;
+  ok = ok && cat(&sa, "size", n) && cat(&sa, "route", route) && cat(&sa, "verdict", verdict) ;
+  ok = ok && cat(&sa, r && r->verdict == QHPSI_ERROR ? "error" : "signature", r ? r->text : 0) ;
+  n[uint64_fmt(n, ms)] = 0 ;
+  ok = ok && cat(&sa, "action", action) && cat(&sa, "ms", n) && stralloc_cats(&sa, "\n") ;
+  /* the log is best effort: a full log pipe must not lose the mail */
+  if (ok && write(2, sa.s, sa.len) < 0) { }
+  stralloc_free(&sa) ;
+}

@@ -1,0 +1,41 @@
+/* verdict.h: what a scan verdict does to a message: the headers put in
+   front of it, the envelope for VIRUSFORWARD, the exit, the log line. */
+
+#ifndef VERDICT_H
+#define VERDICT_H
+
+#include <stdint.h>
+#include <skalibs/stralloc.h>
+
+#include "envelope.h"
+#include "policy.h"
+#include "qhpsi-plugin.h"
+
+enum verdict_action
+{
+  ACTION_QUEUE,     /* queued (tagged, or unscanned by size) */
+  ACTION_REFUSE,    /* exit 33 */
+  ACTION_BLACKHOLE, /* exit 0, nothing queued */
+  ACTION_FORWARD,   /* queued for VIRUSFORWARD only */
+  ACTION_TEMPFAIL,  /* exit 77 */
+  ACTION_ACCEPT     /* scanner error, queued as not scanned */
+} ;
+
+/* Decides the action and appends the header lines to hdr (may stay empty). */
+extern enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *r, envelope const *e, stralloc *hdr) ;
+
+/* Makes VIRUSFORWARD the only recipient. 1, or 0 on ENOMEM. */
+extern int verdict_forward (envelope *e, char const *to) ;
+
+/* Cleans a scanner-given signature name for headers and replies: printable
+   ASCII with no blanks or parentheses. */
+extern void verdict_cleanname (char *s) ;
+
+/* The one log line, on fd 2: qhpsi: qp=... ip=... size=... route=...
+   verdict=... signature=... action=... ms=... */
+extern void verdict_log (unsigned long qp, policy const *p, uint64_t size, char const *route,
+  char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms) ;
+
+extern char const *verdict_actionname (enum verdict_action a) ;
+
+#endif
