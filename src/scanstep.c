@@ -2,6 +2,7 @@
    verdict table of qmail-queue(8). */
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,36 @@
 #include "scanstep.h"
 #include "spawn.h"
 #include "verdict.h"
+
+/* An in-process plugin that hangs cannot be killed, so the alarm ends the
+   whole run: the message goes (unlink is safe in a handler) and the caller
+   gets the scanner-error exit. */
+static char const *hungmess ;
+static void sighung (int sig)
+{
+  static char const msg[] = "qhpsi: verdict=error error=plugin_timed_out action=tempfail\n" ;
+  (void)sig ;
+  if (hungmess) unlink(hungmess) ;
+  if (write(2, msg, sizeof msg - 1) < 0) { }
+  _exit(QQ_SCANERROR) ;
+}
+
+static int inprocess (scanconf const *c, queue const *q, char const *path, int fd, uint64_t size, struct qhpsi_result *r)
+{
+  struct sigaction sa = { .sa_handler = sighung }, old ;
+  unsigned int left, spent ;
+  uint64_t t0 = spawn_now() ;
+  int done ;
+  hungmess = q->messfn ;
+  sigaction(SIGALRM, &sa, &old) ;
+  left = alarm(c->timeout + 1) ;
+  done = scan_local(c, path, fd, size, 1, r) ;
+  alarm(0) ;
+  sigaction(SIGALRM, &old, 0) ;
+  spent = (spawn_now() - t0) / 1000 ;
+  alarm(left > spent ? left - spent : 1) ;
+  return done ;
+}
 
 static char const *verdictname (struct qhpsi_result const *r)
 {
@@ -50,7 +81,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
     r->verdict = QHPSI_ERROR ;
     strcpy(r->text, "unable to open the message") ;
   }
-  else if (p->helper || !scan_local(&c, path, fd, size, 1, r))
+  else if (p->helper || !inprocess(&c, q, path, fd, size, r))
   {
     char *helper = paths_join(paths_home, "bin/qhpsi") ;
     route = scan_isplugin(p->qhpsi) ? "helper-plugin" : "helper-command" ;
