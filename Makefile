@@ -21,7 +21,7 @@ LIBS = -lskarnet
 
 # ---- the library every program shares
 LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
-	src/tcprules.o src/template.o src/spawn.o src/scan.o src/plugin.o \
+	src/tcprules.o src/template.o src/child.o src/scan.o src/plugin.o \
 	src/scanstep.o src/verdict.o src/helper.o src/maildir.o
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
@@ -34,7 +34,8 @@ UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
 	tests/unit/tcprules tests/unit/verdict tests/unit/maildir
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so
-TESTPROGS = tests/plugins/plugrun
+TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck
+BENCHPROGS = tests/bench/qqbench
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS)
 
@@ -61,11 +62,14 @@ tests/plugins/%: tests/plugins/%.c src/libqhpsi.a
 tests/unit/%: tests/unit/%.c tests/unit/unit.h src/libqhpsi.a
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< src/libqhpsi.a $(LIBS) -ldl
 
+tests/bench/%: tests/bench/%.c
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $<
+
 check: test
 test: all $(UNITS) $(TESTPLUGINS) $(TESTPROGS)
 	sh tests/run
 
-bench: all $(TESTPLUGINS)
+bench: all $(TESTPLUGINS) $(BENCHPROGS)
 	sh tests/bench/run
 
 demo: all
@@ -77,7 +81,7 @@ install: all
 
 clean:
 	rm -f src/*.o src/*.a $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
-		$(UNITS) $(TESTPROGS)
+		$(UNITS) $(TESTPROGS) $(BENCHPROGS)
 
 .PHONY: all test check bench demo install clean
 .SECONDARY:

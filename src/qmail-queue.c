@@ -34,12 +34,14 @@ static void sigbug (int sig) { (void)sig ; _exit(QQ_BUG) ; }
 
 static void signals (void)
 {
-  static int const bugs[] = { SIGILL, SIGABRT, SIGFPE, SIGBUS, SIGSEGV } ;
+  /* as qmail: stray signals are ignored, crashes are exit 81 */
+  static int const ignored[] = { SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF } ;
+  static int const bugs[] = { SIGILL, SIGABRT, SIGFPE, SIGBUS, SIGSEGV, SIGSYS } ;
   struct sigaction sa = { .sa_handler = SIG_IGN } ;
   sigset_t none ;
   sigemptyset(&none) ;
   sigprocmask(SIG_SETMASK, &none, 0) ;
-  sigaction(SIGPIPE, &sa, 0) ;
+  for (unsigned int i = 0 ; i < sizeof ignored / sizeof *ignored ; i++) sigaction(ignored[i], &sa, 0) ;
   sa.sa_handler = sigalrm ;
   sigaction(SIGALRM, &sa, 0) ;
   sa.sa_handler = sigbug ;

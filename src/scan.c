@@ -16,7 +16,7 @@
 #include "paths.h"
 #include "plugin.h"
 #include "scan.h"
-#include "spawn.h"
+#include "child.h"
 #include "template.h"
 
 #define OUTPUTMAX 65536 /* what is kept of a scanner's output; the rest is drained */

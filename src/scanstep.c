@@ -15,7 +15,7 @@
 #include "qqexit.h"
 #include "scan.h"
 #include "scanstep.h"
-#include "spawn.h"
+#include "child.h"
 #include "verdict.h"
 
 /* An in-process plugin that hangs cannot be killed, so the alarm ends the

@@ -1,9 +1,9 @@
-/* spawn.h: starting a scanner or the helper cheaply (vfork, not fork), with
+/* child.h: starting a scanner or the helper cheaply (vfork, not fork), with
    exactly the fds, process group and identity it should have, and waiting
    for it with a deadline. */
 
-#ifndef SPAWN_H
-#define SPAWN_H
+#ifndef CHILD_H
+#define CHILD_H
 
 #include <stddef.h>
 #include <stdint.h>

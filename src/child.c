@@ -1,4 +1,4 @@
-/* spawn.c: vfork+exec with error reporting, and a deadline-bound wait that
+/* child.c: vfork+exec with error reporting, and a deadline-bound wait that
    watches the child through a pidfd while draining its output. */
 
 #include <errno.h>
@@ -15,7 +15,7 @@
 
 #include <skalibs/stralloc.h>
 
-#include "spawn.h"
+#include "child.h"
 
 extern char **environ ;
 
@@ -63,8 +63,9 @@ pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsign
       if (fds[i] == i) { if (fcntl(i, F_SETFD, 0) < 0) goto fail ; }
       else if (dup2(fds[i], i) < 0) goto fail ;
     }
-    /* qmail-queue ignores SIGPIPE, and ignored signals survive exec */
-    sigaction(SIGPIPE, &sa, 0) ;
+    /* qmail-queue ignores some signals, and ignored signals survive exec */
+    for (int sig = 1 ; sig < NSIG ; sig++)
+      if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &sa, 0) ;
     sigemptyset(&none) ;
     sigprocmask(SIG_SETMASK, &none, 0) ;
     execve(file, (char *const *)argv, environ) ;

@@ -1,0 +1,127 @@
+/* qqbench: times qmail-queue runs, several configurations interleaved in one
+   run so they see the same machine. Prints medians and 90th percentiles.
+   Usage: qqbench [-n RUNS] [-p PARALLEL] QMAIL-QUEUE MESSAGE ENVELOPE 'label:VAR=v VAR=v' ...
+   With -p, each configuration is also run by PARALLEL senders at once for
+   RUNS messages each, and messages per second are printed. */
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#define MAXCONF 16
+#define MAXENV 32
+
+extern char **environ ;
+
+struct conf
+{
+  char label[64] ;
+  char *env[MAXENV] ;
+  double *ms ;
+} ;
+
+static double now (void)
+{
+  struct timespec ts ;
+  clock_gettime(CLOCK_MONOTONIC, &ts) ;
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6 ;
+}
+
+static int cmp (void const *a, void const *b)
+{
+  double x = *(double const *)a, y = *(double const *)b ;
+  return x < y ? -1 : x > y ;
+}
+
+/* the configuration's variables on top of our environment */
+static void parse (struct conf *c, char const *spec)
+{
+  char *s = strdup(spec), *colon = strchr(s, ':'), *w, *save ;
+  unsigned int n = 0 ;
+  if (!colon) { fprintf(stderr, "qqbench: bad configuration %s\n", spec) ; exit(100) ; }
+  *colon = 0 ;
+  snprintf(c->label, sizeof c->label, "%s", s) ;
+  for (char **e = environ ; *e && n < MAXENV - 8 ; e++) c->env[n++] = *e ;
+  for (w = strtok_r(colon + 1, " ", &save) ; w && n < MAXENV - 1 ; w = strtok_r(0, " ", &save)) c->env[n++] = w ;
+  c->env[n] = 0 ;
+}
+
+static int once (char const *qq, char const *msg, char const *env, char *const *envp)
+{
+  posix_spawn_file_actions_t fa ;
+  char *argv[] = { (char *)qq, 0 } ;
+  pid_t pid ;
+  int w ;
+  posix_spawn_file_actions_init(&fa) ;
+  posix_spawn_file_actions_addopen(&fa, 0, msg, O_RDONLY, 0) ;
+  posix_spawn_file_actions_addopen(&fa, 1, env, O_RDONLY, 0) ;
+  if (posix_spawn(&pid, qq, &fa, 0, argv, envp)) { perror("qqbench: spawn") ; exit(111) ; }
+  posix_spawn_file_actions_destroy(&fa) ;
+  if (waitpid(pid, &w, 0) != pid || !WIFEXITED(w) || WEXITSTATUS(w))
+  {
+    fprintf(stderr, "qqbench: qmail-queue failed: status %d\n", w) ;
+    exit(111) ;
+  }
+  return 0 ;
+}
+
+int main (int argc, char **argv)
+{
+  struct conf conf[MAXCONF] ;
+  unsigned int runs = 200, par = 0, nconf = 0 ;
+  int opt ;
+  while ((opt = getopt(argc, argv, "n:p:")) != -1)
+    switch (opt)
+    {
+      case 'n' : runs = atoi(optarg) ; break ;
+      case 'p' : par = atoi(optarg) ; break ;
+      default : return 100 ;
+    }
+  if (argc - optind < 4 || argc - optind - 3 > MAXCONF || !runs) { fprintf(stderr, "usage: qqbench [-n runs] [-p parallel] qmail-queue message envelope label:VARS...\n") ; return 100 ; }
+  char const *qq = argv[optind], *msg = argv[optind+1], *env = argv[optind+2] ;
+  for (int i = optind + 3 ; i < argc ; i++)
+  {
+    parse(&conf[nconf], argv[i]) ;
+    conf[nconf].ms = calloc(runs, sizeof(double)) ;
+    nconf++ ;
+  }
+  for (unsigned int c = 0 ; c < nconf ; c++) once(qq, msg, env, conf[c].env) ; /* warm up */
+  for (unsigned int r = 0 ; r < runs ; r++)
+    for (unsigned int c = 0 ; c < nconf ; c++)
+    {
+      double t = now() ;
+      once(qq, msg, env, conf[c].env) ;
+      conf[c].ms[r] = now() - t ;
+    }
+  printf("%-28s %10s %10s %10s\n", "configuration", "median ms", "p90 ms", "runs") ;
+  for (unsigned int c = 0 ; c < nconf ; c++)
+  {
+    qsort(conf[c].ms, runs, sizeof(double), cmp) ;
+    printf("%-28s %10.3f %10.3f %10u\n", conf[c].label, conf[c].ms[runs / 2], conf[c].ms[runs * 9 / 10], runs) ;
+  }
+  if (par)
+    for (unsigned int c = 0 ; c < nconf ; c++)
+    {
+      double t = now() ;
+      for (unsigned int p = 0 ; p < par ; p++)
+        if (!fork())
+        {
+          for (unsigned int r = 0 ; r < runs ; r++) once(qq, msg, env, conf[c].env) ;
+          _exit(0) ;
+        }
+      for (unsigned int p = 0 ; p < par ; p++)
+      {
+        int w ;
+        wait(&w) ;
+        if (!WIFEXITED(w) || WEXITSTATUS(w)) { fprintf(stderr, "qqbench: a sender failed\n") ; return 111 ; }
+      }
+      t = now() - t ;
+      printf("%-28s %10.0f msg/s with %u senders\n", conf[c].label, par * runs / (t / 1e3), par) ;
+    }
+  return 0 ;
+}
