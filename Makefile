@@ -75,13 +75,17 @@ bench: all $(TESTPLUGINS) $(BENCHPROGS)
 demo: all
 	sh tests/demo
 
+# per-client rules for the example service (needs ucspi-tcp's tcprules)
+service/tcp.smtp.cdb: service/tcp.smtp
+	tcprules $@ $@.tmp < service/tcp.smtp
+
 # ---- install: qmail's owners and modes; with DESTDIR nothing is chowned
 install: all
 	sh src/install.sh "$(DESTDIR)" "$(PREFIX)"
 
 clean:
 	rm -f src/*.o src/*.a $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
-		$(UNITS) $(TESTPROGS) $(BENCHPROGS)
+		$(UNITS) $(TESTPROGS) $(BENCHPROGS) service/tcp.smtp.cdb
 
 .PHONY: all test check bench demo install clean
 .SECONDARY:
