@@ -17,7 +17,7 @@ HARDEN = -fsanitize=address,undefined -fno-omit-frame-pointer -fPIC
 HARDLD = -fsanitize=address,undefined
 endif
 ALLCFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Isrc -Iplugins
-LIBS = -lskarnet
+LIBS = -l:libskarnet.a
 
 # ---- the library every program shares
 LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
@@ -63,7 +63,7 @@ tests/unit/%: tests/unit/%.c tests/unit/unit.h src/libqhpsi.a
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< src/libqhpsi.a $(LIBS) -ldl
 
 tests/bench/%: tests/bench/%.c
-	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $<
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl
 
 check: test
 test: all $(UNITS) $(TESTPLUGINS) $(TESTPROGS)

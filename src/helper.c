@@ -27,6 +27,7 @@ int helper_become (void)
 int helper_cleanenv (void)
 {
   char const *keep[16] ;
+  char const *tmpdir = getenv("QHPSITMPDIR") ;
   unsigned int n = 0 ;
   for (unsigned int i = 0 ; policy_scannervars[i] && n < 16 ; i++)
   {
@@ -37,5 +38,6 @@ int helper_cleanenv (void)
   if (clearenv() < 0) return 0 ;
   for (unsigned int i = 0 ; i < n ; i++)
     if (keep[i] && setenv(policy_scannervars[i], keep[i], 1) < 0) return 0 ;
+  if (tmpdir && setenv("TMPDIR", tmpdir, 1) < 0) return 0 ;
   return 1 ;
 }

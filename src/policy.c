@@ -229,6 +229,9 @@ static int setenvironment (void)
   if (clearenv() < 0) return 0 ;
   for (unsigned int i = 0 ; i < NVARS ; i++)
     if (val[i] && setenv(vars[i], val[i], 1) < 0) return 0 ;
+  /* the C library drops TMPDIR on entry to a set-id program: the helper
+     gets it again from here */
+  if (getenv("TMPDIR") && setenv("QHPSITMPDIR", getenv("TMPDIR"), 1) < 0) return 0 ;
   return 1 ;
 }
 

@@ -1,9 +1,13 @@
 /* qqbench: times qmail-queue runs, several configurations interleaved in one
    run so they see the same machine. Prints medians and 90th percentiles.
-   Usage: qqbench [-n RUNS] [-p PARALLEL] QMAIL-QUEUE MESSAGE ENVELOPE 'label:VAR=v VAR=v' ...
-   With -p, each configuration is also run by PARALLEL senders at once for
-   RUNS messages each, and messages per second are printed. */
+   Usage: qqbench [-n RUNS] [-p PARALLEL] QMAIL-QUEUE MESSAGE ENVELOPE CONF...
+   where CONF is 'label|VAR=value|VAR=value' (variables set for that
+   qmail-queue), or 'label|@PLUGIN.so' to time a bare plugin scan of the
+   message in this process, no queue. With -p, each qmail-queue
+   configuration is also run by PARALLEL senders at once, RUNS messages each,
+   and messages per second are printed. */
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -11,7 +15,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+
+#include "qhpsi-plugin.h"
 
 #define MAXCONF 16
 #define MAXENV 32
@@ -22,6 +29,7 @@ struct conf
 {
   char label[64] ;
   char *env[MAXENV] ;
+  struct qhpsi_plugin const *plugin ; /* bare scan instead of qmail-queue */
   double *ms ;
 } ;
 
@@ -41,14 +49,35 @@ static int cmp (void const *a, void const *b)
 /* the configuration's variables on top of our environment */
 static void parse (struct conf *c, char const *spec)
 {
-  char *s = strdup(spec), *colon = strchr(s, ':'), *w, *save ;
+  char *s = strdup(spec), *w, *save ;
   unsigned int n = 0 ;
-  if (!colon) { fprintf(stderr, "qqbench: bad configuration %s\n", spec) ; exit(100) ; }
-  *colon = 0 ;
-  snprintf(c->label, sizeof c->label, "%s", s) ;
+  snprintf(c->label, sizeof c->label, "%s", strtok_r(s, "|", &save)) ;
+  c->plugin = 0 ;
   for (char **e = environ ; *e && n < MAXENV - 8 ; e++) c->env[n++] = *e ;
-  for (w = strtok_r(colon + 1, " ", &save) ; w && n < MAXENV - 1 ; w = strtok_r(0, " ", &save)) c->env[n++] = w ;
+  for (w = strtok_r(0, "|", &save) ; w && n < MAXENV - 1 ; w = strtok_r(0, "|", &save))
+  {
+    if (*w == '@')
+    {
+      void *h = dlopen(w + 1, RTLD_NOW) ;
+      c->plugin = h ? dlsym(h, QHPSI_PLUGIN_SYMBOL) : 0 ;
+      if (!c->plugin) { fprintf(stderr, "qqbench: cannot load %s\n", w + 1) ; exit(111) ; }
+    }
+    else c->env[n++] = w ;
+  }
   c->env[n] = 0 ;
+}
+
+static void bare (struct conf const *c, char const *msg)
+{
+  struct stat st ;
+  struct qhpsi_result r ;
+  int fd = open(msg, O_RDONLY) ;
+  struct qhpsi_message m = { .fd = fd, .path = msg, .timeout_ms = 10000 } ;
+  if (fd < 0 || fstat(fd, &st) < 0) { perror("qqbench: message") ; exit(111) ; }
+  m.size = st.st_size ;
+  c->plugin->scan(&m, &r) ;
+  close(fd) ;
+  if (r.verdict != QHPSI_CLEAN) { fprintf(stderr, "qqbench: bare scan: %d %s\n", r.verdict, r.text) ; exit(111) ; }
 }
 
 static int once (char const *qq, char const *msg, char const *env, char *const *envp)
@@ -60,6 +89,7 @@ static int once (char const *qq, char const *msg, char const *env, char *const *
   posix_spawn_file_actions_init(&fa) ;
   posix_spawn_file_actions_addopen(&fa, 0, msg, O_RDONLY, 0) ;
   posix_spawn_file_actions_addopen(&fa, 1, env, O_RDONLY, 0) ;
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) ; /* the log lines */
   if (posix_spawn(&pid, qq, &fa, 0, argv, envp)) { perror("qqbench: spawn") ; exit(111) ; }
   posix_spawn_file_actions_destroy(&fa) ;
   if (waitpid(pid, &w, 0) != pid || !WIFEXITED(w) || WEXITSTATUS(w))
@@ -90,13 +120,13 @@ int main (int argc, char **argv)
     conf[nconf].ms = calloc(runs, sizeof(double)) ;
     nconf++ ;
   }
-  for (unsigned int c = 0 ; c < nconf ; c++) once(qq, msg, env, conf[c].env) ; /* warm up */
-  for (unsigned int r = 0 ; r < runs ; r++)
+  for (unsigned int r = 0 ; r <= runs ; r++) /* run 0 warms up */
     for (unsigned int c = 0 ; c < nconf ; c++)
     {
       double t = now() ;
-      once(qq, msg, env, conf[c].env) ;
-      conf[c].ms[r] = now() - t ;
+      if (conf[c].plugin) bare(&conf[c], msg) ;
+      else once(qq, msg, env, conf[c].env) ;
+      if (r) conf[c].ms[r-1] = now() - t ;
     }
   printf("%-28s %10s %10s %10s\n", "configuration", "median ms", "p90 ms", "runs") ;
   for (unsigned int c = 0 ; c < nconf ; c++)
@@ -107,6 +137,7 @@ int main (int argc, char **argv)
   if (par)
     for (unsigned int c = 0 ; c < nconf ; c++)
     {
+      if (conf[c].plugin) continue ;
       double t = now() ;
       for (unsigned int p = 0 ; p < par ; p++)
         if (!fork())
