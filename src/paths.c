@@ -64,3 +64,17 @@ uid_t paths_uid (char const *name)
   struct passwd *pw = getpwnam(name) ;
   return pw ? pw->pw_uid : (uid_t)-1 ;
 }
+
+char const *paths_username (uid_t uid)
+{
+  static uid_t cached = (uid_t)-1 ;
+  static char *name = 0 ;
+  if (uid != cached || !name)
+  {
+    struct passwd *pw = getpwuid(uid) ;
+    free(name) ;
+    name = pw ? strdup(pw->pw_name) : 0 ;
+    cached = uid ;
+  }
+  return name ;
+}

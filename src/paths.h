@@ -36,4 +36,7 @@ extern char *paths_join (char const *a, char const *b) ;
 /* The uid of a user name, or (uid_t)-1 if there is no such user. */
 extern uid_t paths_uid (char const *name) ;
 
+/* The name of uid, or 0 if it has none; looked up once, then remembered. */
+extern char const *paths_username (uid_t uid) ;
+
 #endif

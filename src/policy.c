@@ -99,19 +99,21 @@ static int controldir (void)
 static int trusted (uid_t uid)
 {
   stralloc sa = STRALLOC_ZERO ;
+  char const *name ;
   int r, ok = 0 ;
   if (!uid) return 1 ;
   r = readtrusted(AT_FDCWD, "control/qhpsitrusted", &sa) ;
   if (r < 0) return -1 ;
-  if (!r)
-    return uid == paths_uid(USER_QMAILD) || uid == paths_uid(USER_ALIAS) || uid == paths_uid(USER_QMAILS) ;
+  name = paths_username(uid) ;
+  if (!name) { stralloc_free(&sa) ; return 0 ; }
+  if (!r) return !strcmp(name, USER_QMAILD) || !strcmp(name, USER_ALIAS) || !strcmp(name, USER_QMAILS) ;
   if (!stralloc_0(&sa)) return -1 ;
   for (char *line = sa.s, *next ; line && *line && !ok ; line = next)
   {
     next = strchr(line, '\n') ;
     if (next) *next++ = 0 ;
     line[strcspn(line, " \t#")] = 0 ;
-    if (*line && paths_uid(line) == uid) ok = 1 ;
+    if (!strcmp(line, name)) ok = 1 ;
   }
   stralloc_free(&sa) ;
   return ok ;
@@ -229,6 +231,8 @@ static int setenvironment (void)
   if (clearenv() < 0) return 0 ;
   for (unsigned int i = 0 ; i < NVARS ; i++)
     if (val[i] && setenv(vars[i], val[i], 1) < 0) return 0 ;
+  /* a run that may move the qmail home passes it on to the helper */
+  if (!paths_privileged() && setenv("QMAILHOME", paths_home, 1) < 0) return 0 ;
   /* the C library drops TMPDIR on entry to a set-id program: the helper
      gets it again from here */
   if (getenv("TMPDIR") && setenv("QHPSITMPDIR", getenv("TMPDIR"), 1) < 0) return 0 ;

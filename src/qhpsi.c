@@ -34,8 +34,8 @@ int main (int argc, char const *const *argv)
 
   if (!helper_become()) strerr_dief1x(100, "only qmail-queue may run qhpsi") ;
   if (argc != 8) strerr_dieusage(100, USAGE) ;
-  if (!helper_cleanenv()) strerr_diefu1sys(111, "clean the environment") ;
   if (!paths_init()) strerr_diefu1sys(111, "find the qmail home") ;
+  if (!helper_cleanenv()) strerr_diefu1sys(111, "clean the environment") ;
   c.qhpsi = argv[1] ;
   if (!uint0_scan(argv[3], &c.timeout) || !c.timeout || !uint0_scan(argv[4], &rc) || !uint0_scan(argv[5], &rn))
     strerr_dieusage(100, USAGE) ;

@@ -74,7 +74,7 @@ int main (void)
     die(r) ;
   }
   if (chdir(paths_queue) < 0) die(QQ_QUEUE) ;
-  qusers_init(&users) ;
+  qusers_init(&users, uid) ;
   receivedlen = received_fmt(received, pid, uid, &users, start) ;
   alarm(DEATH) ;
 

@@ -1,5 +1,6 @@
 /* received.c: formats qmail's Received line and its date, byte for byte. */
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,20 +22,35 @@ static size_t two (char *s, unsigned int n)
   return 2 ;
 }
 
+/* days since 1970-01-01 to a civil date (proleptic Gregorian): done here
+   because gmtime would read the time zone file for every message */
+static void civil (int64_t days, unsigned int *y, unsigned int *m, unsigned int *d)
+{
+  int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097 ;
+  unsigned int doe = z - era * 146097 ;
+  unsigned int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365 ;
+  unsigned int doy = doe - (365 * yoe + yoe / 4 - yoe / 100) ;
+  unsigned int mp = (5 * doy + 2) / 153 ;
+  *d = doy - (153 * mp + 2) / 5 + 1 ;
+  *m = mp < 10 ? mp + 3 : mp - 9 ;
+  *y = yoe + era * 400 + (*m <= 2) ;
+}
+
 size_t date822_fmt (char *s, time_t t)
 {
-  struct tm tm ;
+  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400 ;
+  unsigned int secs = t - days * 86400, y, m, d ;
   size_t n = 0 ;
-  if (!gmtime_r(&t, &tm)) memset(&tm, 0, sizeof tm) ;
-  n += uint_fmt(s + n, tm.tm_mday) ;
+  civil(days, &y, &m, &d) ;
+  n += uint_fmt(s + n, d) ;
   s[n++] = ' ' ;
-  memcpy(s + n, months[tm.tm_mon], 3) ; n += 3 ;
+  memcpy(s + n, months[m - 1], 3) ; n += 3 ;
   s[n++] = ' ' ;
-  n += uint_fmt(s + n, tm.tm_year + 1900) ;
+  n += uint_fmt(s + n, y) ;
   s[n++] = ' ' ;
-  n += two(s + n, tm.tm_hour) ; s[n++] = ':' ;
-  n += two(s + n, tm.tm_min) ; s[n++] = ':' ;
-  n += two(s + n, tm.tm_sec) ;
+  n += two(s + n, secs / 3600) ; s[n++] = ':' ;
+  n += two(s + n, secs / 60 % 60) ; s[n++] = ':' ;
+  n += two(s + n, secs % 60) ;
   memcpy(s + n, " -0000\n", 7) ;
   return n + 7 ;
 }
@@ -63,9 +79,10 @@ size_t received_fmt (char *s, unsigned long pid, uid_t uid, qusers const *u, tim
   return n + date822_fmt(s + n, t) ;
 }
 
-void qusers_init (qusers *u)
+void qusers_init (qusers *u, uid_t uid)
 {
-  u->alias = paths_uid(USER_ALIAS) ;
-  u->qmaild = paths_uid(USER_QMAILD) ;
-  u->qmails = paths_uid(USER_QMAILS) ;
+  char const *name = paths_username(uid) ;
+  u->alias = name && !strcmp(name, USER_ALIAS) ? uid : (uid_t)-1 ;
+  u->qmaild = name && !strcmp(name, USER_QMAILD) ? uid : (uid_t)-1 ;
+  u->qmails = name && !strcmp(name, USER_QMAILS) ? uid : (uid_t)-1 ;
 }

@@ -25,7 +25,7 @@ extern size_t date822_fmt (char *s, time_t t) ;
 /* The whole Received line into s (RECEIVED_MAX bytes); returns its length. */
 extern size_t received_fmt (char *s, unsigned long pid, uid_t uid, qusers const *u, time_t t) ;
 
-/* Looks the three users up by name. */
-extern void qusers_init (qusers *u) ;
+/* Fills u for a caller with real uid uid: one lookup of uid's name. */
+extern void qusers_init (qusers *u, uid_t uid) ;
 
 #endif
