@@ -32,9 +32,11 @@ int main (int argc, char const *const *argv)
   struct sigaction sa = { .sa_handler = sigalrm } ;
   PROG = "qhpsi" ;
 
+  /* before helper_become: once real and effective ids are equal,
+     paths_init would take QMAILHOME from the caller */
+  if (!paths_init()) strerr_diefu1sys(111, "find the qmail home") ;
   if (!helper_become()) strerr_dief1x(100, "only qmail-queue may run qhpsi") ;
   if (argc != 8) strerr_dieusage(100, USAGE) ;
-  if (!paths_init()) strerr_diefu1sys(111, "find the qmail home") ;
   if (!helper_cleanenv()) strerr_diefu1sys(111, "clean the environment") ;
   c.qhpsi = argv[1] ;
   if (!uint0_scan(argv[3], &c.timeout) || !c.timeout || !uint0_scan(argv[4], &rc) || !uint0_scan(argv[5], &rn))

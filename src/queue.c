@@ -98,53 +98,24 @@ int queue_copyin (queue *q, int fd)
   }
 }
 
-/* copies len bytes of from (offset 0) to the end of to, in the kernel when it can */
-static int copyfile (int from, int to, uint64_t len)
-{
-  loff_t in = 0 ;
-  char buf[65536] ;
-  while (len)
-  {
-    ssize_t r = copy_file_range(from, &in, to, 0, len > (1u << 30) ? (1u << 30) : len, 0) ;
-    if (r > 0) { len -= r ; continue ; }
-    if (r == 0) return QQ_WRITE ; /* the file shrank under us */
-    if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return QQ_WRITE ;
-    break ;
-  }
-  while (len)
-  {
-    ssize_t r = pread(from, buf, len < sizeof buf ? len : sizeof buf, in) ;
-    if (r <= 0) return QQ_WRITE ;
-    if (allwrite(to, buf, r) < (size_t)r) return QQ_WRITE ;
-    in += r ; len -= r ;
-  }
-  return 0 ;
-}
-
+/* Moves the message len bytes further into its file, from the tail back,
+   then writes prefix in front. The file is not published yet, so a crash
+   half-way leaves an orphan that qmail-send's cleanup removes; and no new
+   name is needed, which keeps the common case to two writes. */
 int queue_prefix (queue *q, char const *prefix, size_t len)
 {
-  int fd, r ;
-  unsigned long num ;
-  char messfn[QUEUE_FNMAX] ;
-  r = newmess(q, &fd, &num, messfn) ;
-  if (r) return r ;
-  if (allwrite(fd, prefix, len) < len) r = QQ_WRITE ;
-  else r = copyfile(q->messfd, fd, q->messlen) ;
-  if (r)
+  char buf[65536] ;
+  uint64_t end = q->messlen ;
+  while (end)
   {
-    if (ftruncate(fd, 0) == 0) unlink(messfn) ;
-    close(fd) ;
-    return r ;
+    size_t n = end < sizeof buf ? end : sizeof buf ;
+    off_t from = end - n ;
+    if (pread(q->messfd, buf, n, from) != (ssize_t)n) return QQ_WRITE ;
+    if (pwrite(q->messfd, buf, n, from + len) != (ssize_t)n) return QQ_WRITE ;
+    end = from ;
   }
-  /* the old name goes; a crash here leaves an orphan that qmail-send's cleanup removes */
-  if (ftruncate(q->messfd, 0) == 0) unlink(q->messfn) ;
-  close(q->messfd) ;
-  q->messfd = fd ;
-  q->messnum = num ;
+  if (pwrite(q->messfd, prefix, len, 0) != (ssize_t)len) return QQ_WRITE ;
   q->messlen += len ;
-  memcpy(q->messfn, messfn, sizeof messfn) ;
-  fnnum(q->intdfn, "intd/", num, 0) ;
-  fnnum(q->todofn, "todo/", num, 0) ;
   return 0 ;
 }
 

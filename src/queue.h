@@ -42,9 +42,8 @@ extern int queue_put (queue *q, char const *s, size_t len) ;
    QQ_READ on a read error, QQ_WRITE on a write error */
 extern int queue_copyin (queue *q, int fd) ;
 
-/* Gives the message a new name whose file starts with prefix and goes on
-   with the current mess contents, then drops the old name. How a header
-   computed from the message gets in front of it. */
+/* Puts prefix in front of what mess holds: how a header computed from the
+   whole message gets before it. */
 extern int queue_prefix (queue *q, char const *prefix, size_t len) ;
 
 /* fsync mess */
