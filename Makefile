@@ -25,7 +25,7 @@ LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
 	src/scanstep.o src/verdict.o src/helper.o src/maildir.o
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
-SCRIPTS = src/qhpsi-mkqueue
+SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
 PLUGLIBS_clamav = -lclamav
@@ -52,6 +52,8 @@ src/%: src/%.o src/libqhpsi.a
 
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh Makefile
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
+src/qhpsi-selftest: src/qhpsi-selftest.sh
+	cp $< $@ && chmod 755 $@
 
 plugins/%.so tests/plugins/%.so: plugins/%.c plugins/qhpsi-plugin.h
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)

@@ -34,6 +34,7 @@ i src/qmail-queue bin 4711 qmailq:qmail
 i src/qhpsi bin 6711 qscand:qmail
 i src/qhpsi-quarantine bin 0755 root:root
 i src/qhpsi-mkqueue bin 0755 root:root
+i src/qhpsi-selftest bin 0755 root:root
 for p in plugins/*.so; do i "$p" plugins 0644 root:root; done
 chmod 0755 "$home/plugins"
 for m in doc/*.[0-9]; do

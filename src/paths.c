@@ -11,9 +11,13 @@
 char const *paths_home = QHPSI_HOME ;
 char const *paths_queue = QHPSI_HOME "/queue" ;
 
+/* decided at the first call, before any change of ids, and kept: the
+   helper stays "privileged" after it has become qscand for good */
 int paths_privileged (void)
 {
-  return getuid() != geteuid() || getgid() != getegid() ;
+  static int p = -1 ;
+  if (p < 0) p = getuid() != geteuid() || getgid() != getegid() ;
+  return p ;
 }
 
 char *paths_join (char const *a, char const *b)

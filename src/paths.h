@@ -23,7 +23,7 @@
 extern char const *paths_home ;  /* absolute qmail home */
 extern char const *paths_queue ; /* absolute queue directory */
 
-/* 1 when running with borrowed privileges (setuid or setgid) */
+/* 1 when started with borrowed privileges (setuid or setgid), as first seen */
 extern int paths_privileged (void) ;
 
 /* Sets paths_home and paths_queue: QMAILHOME and QUEUEDIR count only when
