@@ -1,0 +1,65 @@
+/* unit tests of the verdict table: headers, actions, VIRUSFORWARD, names */
+
+#include <string.h>
+#include "verdict.h"
+#include "unit.h"
+
+static envelope env = ENVELOPE_ZERO ;
+
+static void mkenv (void)
+{
+  static char const e[] = "Fs@x\0Ta@y\0Tb@z\0" ;
+  env.sa.len = 0 ;
+  stralloc_catb(&env.sa, e, sizeof e - 1) ;
+  env.rcptpos = 5 ;
+  env.nrcpt = 2 ;
+}
+
+static enum verdict_action run (policy *p, enum qhpsi_verdict v, char const *text, stralloc *hdr)
+{
+  struct qhpsi_result r = { .verdict = v } ;
+  strcpy(r.text, text) ;
+  hdr->len = 0 ;
+  mkenv() ;
+  return verdict_decide(p, &r, &env, hdr) ;
+}
+
+#define HDR(want, name) CHECKMEM(hdr.s, hdr.len, want, sizeof want - 1, name)
+
+int main (void)
+{
+  policy p = { .rc = 1, .rn = 0 } ;
+  stralloc hdr = STRALLOC_ZERO ;
+  char name[] = "Bad (Name) with\tspaces\x7f" ;
+
+  CHECK(run(&p, QHPSI_CLEAN, "", &hdr) == ACTION_QUEUE, "clean is queued") ;
+  HDR("X-QHPSI: clean\n", "clean header") ;
+  CHECK(run(&p, QHPSI_INFECTED, "Eicar", &hdr) == ACTION_QUEUE, "REJECTVIRUS=0 queues infected") ;
+  HDR("X-QHPSI: virus found (Eicar)\n", "infected header with name") ;
+  run(&p, QHPSI_INFECTED, "", &hdr) ;
+  HDR("X-QHPSI: virus found\n", "infected header without name") ;
+  p.rejectvirus = 1 ;
+  CHECK(run(&p, QHPSI_INFECTED, "Eicar", &hdr) == ACTION_REFUSE && !hdr.len, "REJECTVIRUS=1 refuses") ;
+  CHECK(run(&p, QHPSI_CLEAN, "", &hdr) == ACTION_QUEUE, "REJECTVIRUS=1 queues clean") ;
+  p.rejectvirus = 2 ;
+  CHECK(run(&p, QHPSI_INFECTED, "Eicar", &hdr) == ACTION_BLACKHOLE, "REJECTVIRUS=2 blackholes") ;
+  p.virusforward = "q@x" ;
+  CHECK(run(&p, QHPSI_INFECTED, "Eicar", &hdr) == ACTION_FORWARD, "REJECTVIRUS=2 with VIRUSFORWARD forwards") ;
+  HDR("X-QHPSI: virus found (Eicar)\nX-Quarantine-ID: <a@y>,\n\t<b@z>\n", "quarantine header lists the recipients") ;
+  CHECK(verdict_forward(&env, "q@x"), "forward") ;
+  CHECKMEM(env.sa.s, env.sa.len, "Fs@x\0Tq@x\0", 10, "forward envelope") ;
+  CHECK(env.nrcpt == 1, "one recipient left") ;
+  p.rejectvirus = 0 ;
+  CHECK(run(&p, QHPSI_INFECTED, "Eicar", &hdr) == ACTION_FORWARD, "REJECTVIRUS=0 with VIRUSFORWARD forwards") ;
+  p.rejectvirus = 1 ;
+  CHECK(run(&p, QHPSI_INFECTED, "Eicar", &hdr) == ACTION_REFUSE, "REJECTVIRUS=1 refuses despite VIRUSFORWARD") ;
+  p.virusforward = 0 ;
+  CHECK(run(&p, QHPSI_ERROR, "boom", &hdr) == ACTION_TEMPFAIL && !hdr.len, "scanner error tempfails") ;
+  p.failaccept = 1 ;
+  CHECK(run(&p, QHPSI_ERROR, "boom", &hdr) == ACTION_ACCEPT, "QHPSIFAIL=accept queues") ;
+  HDR("X-QHPSI: not scanned\n", "not scanned header") ;
+  verdict_cleanname(name) ;
+  CHECKMEM(name, strlen(name), "Bad__Name__with_spaces_", 23, "signature names are cleaned") ;
+  CHECK(!strcmp(verdict_actionname(ACTION_BLACKHOLE), "blackhole"), "action names") ;
+  return UNIT_END() ;
+}
