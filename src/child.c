@@ -63,6 +63,10 @@ pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsign
       if (fds[i] == i) { if (fcntl(i, F_SETFD, 0) < 0) goto fail ; }
       else if (dup2(fds[i], i) < 0) goto fail ;
     }
+    /* the caller's other descriptors (qmail-smtpd's error pipe on fd 6, say)
+       are not for a scanner running as another user */
+    if (close_range(3, ~0U, 0) < 0)
+      for (int fd = 3 ; fd < 1024 ; fd++) close(fd) ;
     /* qmail-queue ignores some signals, and ignored signals survive exec */
     for (int sig = 1 ; sig < NSIG ; sig++)
       if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &sa, 0) ;

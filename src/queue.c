@@ -59,7 +59,7 @@ static int newmess (queue *q, int *fd, unsigned long *num, char *messfn)
   if (fstat(*fd, &st) < 0) { close(*fd) ; return QQ_PID ; }
   *num = st.st_ino ;
   fnnum(messfn, "mess/", *num, 1) ;
-  if (link(q->pidfn, messfn) < 0) { close(*fd) ; return QQ_MESS ; }
+  if (link(q->pidfn, messfn) < 0) { unlink(q->pidfn) ; close(*fd) ; return QQ_MESS ; }
   if (unlink(q->pidfn) < 0) { unlink(messfn) ; close(*fd) ; return QQ_PID ; }
   return 0 ;
 }

@@ -20,24 +20,41 @@
 
 /* An in-process plugin that hangs cannot be killed, so the alarm ends the
    whole run: the message goes (unlink is safe in a handler) and the caller
-   gets the scanner-error exit. */
+   gets the scanner-error exit. The handler may only write, so its log line
+   is made before the scan. */
 static char const *hungmess ;
+static char hungline[256] ;
+static size_t hunglen ;
 static void sighung (int sig)
 {
-  static char const msg[] = "qhpsi: verdict=error error=plugin_timed_out action=tempfail\n" ;
   (void)sig ;
   if (hungmess) unlink(hungmess) ;
-  if (write(2, msg, sizeof msg - 1) < 0) { }
+  if (write(2, hungline, hunglen) < 0) { }
   _exit(QQ_SCANERROR) ;
 }
 
-static int inprocess (scanconf const *c, queue const *q, char const *path, int fd, uint64_t size, struct qhpsi_result *r)
+static void hunglog (policy const *p, unsigned long qp, uint64_t size, char const *route, unsigned int timeout)
+{
+  char ip[64] ;
+  int n ;
+  snprintf(ip, sizeof ip, "%s", p->remoteip && *p->remoteip ? p->remoteip : "-") ;
+  /* one token, as verdict_log writes it */
+  for (char *s = ip ; *s ; s++) if (*s <= ' ' || *s > '~') *s = '_' ;
+  n = snprintf(hungline, sizeof hungline,
+    "qhpsi: qp=%lu ip=%s size=%llu route=%s verdict=error error=%s_timed_out action=tempfail ms=%llu\n",
+    qp, ip, (unsigned long long)size, route, route, (unsigned long long)(timeout + 1) * 1000) ;
+  hunglen = n < 0 ? 0 : (size_t)n < sizeof hungline ? (size_t)n : sizeof hungline - 1 ;
+}
+
+static int inprocess (scanconf const *c, queue const *q, policy const *p, unsigned long qp, char const *route,
+  char const *path, int fd, uint64_t size, struct qhpsi_result *r)
 {
   struct sigaction sa = { .sa_handler = sighung }, old ;
   unsigned int left, spent ;
   uint64_t t0 = spawn_now() ;
   int done ;
   hungmess = q->messfn ;
+  hunglog(p, qp, size, route, c->timeout) ;
   sigaction(SIGALRM, &sa, &old) ;
   left = alarm(c->timeout + 1) ;
   done = scan_local(c, path, fd, size, 1, r) ;
@@ -81,7 +98,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
     r->verdict = QHPSI_ERROR ;
     strcpy(r->text, "unable to open the message") ;
   }
-  else if (p->helper || !inprocess(&c, q, path, fd, size, r))
+  else if (p->helper || !inprocess(&c, q, p, qp, route, path, fd, size, r))
   {
     char *helper = paths_join(paths_home, "bin/qhpsi") ;
     route = scan_isplugin(p->qhpsi) ? "helper-plugin" : "helper-command" ;
