@@ -57,6 +57,7 @@ src/qhpsi-selftest: src/qhpsi-selftest.sh
 
 plugins/%.so tests/plugins/%.so: plugins/%.c plugins/qhpsi-plugin.h
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
+tests/plugins/unsafe.so: tests/plugins/fake.c
 tests/plugins/%.so: tests/plugins/%.c plugins/qhpsi-plugin.h
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $<
 tests/plugins/%: tests/plugins/%.c src/libqhpsi.a

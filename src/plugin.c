@@ -42,18 +42,19 @@ int plugin_load (plugin *pl, char const *dir, char const *file, char const *lega
     close(fd) ;
     return fail(err, "plugin not owned by root or writable by others", EPERM) ;
   }
+  /* the loader knows objects by name: the descriptor stays open while the
+     plugin is loaded, so the next plugin cannot get the same name */
   snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd) ;
   pl->handle = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL) ;
-  close(fd) ;
-  if (!pl->handle) return fail(err, "unable to load the plugin", ENOEXEC) ;
+  if (!pl->handle) { close(fd) ; return fail(err, "unable to load the plugin", ENOEXEC) ; }
+  pl->fd = fd ;
   strcpy(pl->name, file) ;
   pl->p = dlsym(pl->handle, QHPSI_PLUGIN_SYMBOL) ;
   if (pl->p)
   {
     if (pl->p->abi != QHPSI_PLUGIN_ABI || !pl->p->scan)
     {
-      dlclose(pl->handle) ;
-      pl->handle = 0 ;
+      plugin_unload(pl) ;
       return fail(err, "plugin has another ABI version", ENOEXEC) ;
     }
     return 1 ;
@@ -61,8 +62,7 @@ int plugin_load (plugin *pl, char const *dir, char const *file, char const *lega
   *(void **)&pl->legacy = dlsym(pl->handle, legacysym) ;
   if (!pl->legacy)
   {
-    dlclose(pl->handle) ;
-    pl->handle = 0 ;
+    plugin_unload(pl) ;
     return fail(err, "plugin exports neither qhpsi_plugin nor the legacy symbol", ENOEXEC) ;
   }
   return 1 ;
@@ -95,4 +95,11 @@ void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int r
 int plugin_inprocess_safe (plugin const *pl)
 {
   return pl->p ? !!(pl->p->flags & QHPSI_INPROCESS_SAFE) : 1 ;
+}
+
+void plugin_unload (plugin *pl)
+{
+  if (pl->handle) dlclose(pl->handle) ;
+  if (pl->handle) close(pl->fd) ;
+  pl->handle = 0 ;
 }

@@ -12,6 +12,7 @@ struct plugin_s
   void *handle ;
   struct qhpsi_plugin const *p ;  /* new ABI, or 0 */
   int (*legacy) (char *) ;        /* legacy ABI, or 0 */
+  int fd ;                        /* the checked file, held while loaded */
   char name[64] ;
 } ;
 
@@ -24,6 +25,9 @@ extern int plugin_load (plugin *, char const *dir, char const *file, char const 
 /* Runs one plugin on m; legacy plugins' return values are compared with
    rc (infected) and rn (clean), anything else is an error. */
 extern void plugin_scan (plugin const *, struct qhpsi_message const *m, int rc, int rn, struct qhpsi_result *r) ;
+
+/* Unloads a plugin plugin_load loaded. */
+extern void plugin_unload (plugin *) ;
 
 /* 1 if the plugin may run inside qmail-queue: new-ABI plugins say so in
    their flags; legacy plugins cannot say, and run where they are told */

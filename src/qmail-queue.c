@@ -3,6 +3,7 @@
    on fd 1; speaks in exit codes (qqexit.h, qmail-queue(8)). */
 
 #include <signal.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -70,7 +71,9 @@ int main (void)
   r = policy_load(&pol, uid) ;
   if (r)
   {
-    verdict_log(pid, &pol, 0, "none", "config", 0, pol.bad, 0) ;
+    struct qhpsi_result bad = { .verdict = QHPSI_ERROR } ;
+    snprintf(bad.text, sizeof bad.text, "bad %s", pol.bad ? pol.bad : "setting") ;
+    verdict_log(pid, &pol, 0, "none", "error", &bad, "config", 0) ;
     die(r) ;
   }
   if (chdir(paths_queue) < 0) die(QQ_QUEUE) ;

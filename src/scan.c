@@ -1,7 +1,6 @@
 /* scan.c: runs the QHPSI route. Every way a scanner can fail (missing,
    crashing, hanging, babbling, answering nonsense) ends as QHPSI_ERROR. */
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -142,7 +141,7 @@ static int plugins (scanconf const *c, char const *path, int fd, uint64_t size, 
     if (r->verdict != QHPSI_CLEAN) break ;
   }
  end:
-  while (n--) dlclose(pl[n].handle) ;
+  while (n--) plugin_unload(&pl[n]) ;
   return done ;
 }
 

@@ -1,0 +1,58 @@
+/* fake.c: test plugin whose verdict comes from marker lines in the message:
+   FAKE-VIRUS infected (Fake-Test-Sig), FAKE-ERROR error, FAKE-HANG never
+   answers (it ignores timeout_ms on purpose: the caller must cut it off).
+   Each scan appends "pid uid" to $TMPDIR/fakeplugin.log, so a test can tell
+   which process ran it. */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qhpsi-plugin.h"
+
+#ifndef FAKE_FLAGS
+#define FAKE_FLAGS QHPSI_INPROCESS_SAFE
+#endif
+#define FAKE_SIZEMAX (64u << 20)
+
+/* TMPDIR is one of the few variables a plugin is given */
+static void record (void)
+{
+  char const *dir = getenv("TMPDIR") ;
+  char fn[4096], line[64] ;
+  int fd, n ;
+  if (!dir || snprintf(fn, sizeof fn, "%s/fakeplugin.log", dir) >= (int)sizeof fn) return ;
+  fd = open(fn, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) ;
+  if (fd < 0) return ;
+  n = snprintf(line, sizeof line, "%ld %ld\n", (long)getpid(), (long)getuid()) ;
+  if (write(fd, line, n) < 0) { }
+  close(fd) ;
+}
+
+static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
+{
+  char *s ;
+  size_t got = 0 ;
+  record() ;
+  r->verdict = QHPSI_ERROR ;
+  if (m->size > FAKE_SIZEMAX) { strcpy(r->text, "Fake: too big") ; return ; }
+  s = malloc(m->size + 1) ;
+  if (!s) { strcpy(r->text, "Fake: out of memory") ; return ; }
+  /* pread: the offset of the shared descriptor is not ours to move */
+  while (got < m->size)
+  {
+    ssize_t n = pread(m->fd, s + got, m->size - got, got) ;
+    if (n <= 0) break ;
+    got += n ;
+  }
+  if (got < m->size) strcpy(r->text, "Fake: short read") ;
+  else if (memmem(s, got, "FAKE-HANG", 9)) for (;;) pause() ;
+  else if (memmem(s, got, "FAKE-ERROR", 10)) strcpy(r->text, "Fake-Error") ;
+  else if (memmem(s, got, "FAKE-VIRUS", 10)) { r->verdict = QHPSI_INFECTED ; strcpy(r->text, "Fake-Test-Sig") ; }
+  else r->verdict = QHPSI_CLEAN ;
+  free(s) ;
+}
+
+struct qhpsi_plugin const qhpsi_plugin = { QHPSI_PLUGIN_ABI, "fake", FAKE_FLAGS, scan } ;
