@@ -53,3 +53,7 @@ mess_of() {
   echo "$1/queue/mess/$((_id % 23))/$_id"
 }
 intd_of() { echo "$1/queue/intd/$(ls "$1/queue/todo")"; }
+
+# sanitized: true when the programs were built with SANITIZE=1, whose
+# address-space appetite and start-up time some checks cannot allow for
+sanitized() { ldd "$SRC/qmail-queue" 2>/dev/null | grep -q libasan; }
