@@ -12,9 +12,11 @@ QUSERS = -DQHPSI_HOME=\"$(PREFIX)\" -DQHPSI_SPLIT=$(SPLIT)
 WARN = -std=c99 -D_GNU_SOURCE -Wall -Wextra
 HARDEN = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC
 HARDLD = -pie -Wl,-z,relro,-z,now
+SANOBJ =
 ifeq ($(SANITIZE),1)
 HARDEN = -fsanitize=address,undefined -fno-omit-frame-pointer -fPIC
 HARDLD = -fsanitize=address,undefined
+SANOBJ = tests/sanitize-options.o
 endif
 ALLCFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Isrc -Iplugins
 LIBS = -l:libskarnet.a
@@ -47,8 +49,8 @@ src/paths.o: ALLCFLAGS += $(QUSERS)
 src/libqhpsi.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)
 
-src/%: src/%.o src/libqhpsi.a
-	$(CC) $(HARDLD) $(LDFLAGS) -o $@ $< src/libqhpsi.a $(LIBS) -ldl
+src/%: src/%.o src/libqhpsi.a $(SANOBJ)
+	$(CC) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
 
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh Makefile
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
@@ -60,10 +62,10 @@ plugins/%.so tests/plugins/%.so: plugins/%.c plugins/qhpsi-plugin.h
 tests/plugins/unsafe.so: tests/plugins/fake.c
 tests/plugins/%.so: tests/plugins/%.c plugins/qhpsi-plugin.h
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $<
-tests/plugins/%: tests/plugins/%.c src/libqhpsi.a
-	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< src/libqhpsi.a $(LIBS) -ldl
-tests/unit/%: tests/unit/%.c tests/unit/unit.h src/libqhpsi.a
-	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< src/libqhpsi.a $(LIBS) -ldl
+tests/plugins/%: tests/plugins/%.c src/libqhpsi.a $(SANOBJ)
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
+tests/unit/%: tests/unit/%.c tests/unit/unit.h src/libqhpsi.a $(SANOBJ)
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
 
 tests/bench/%: tests/bench/%.c
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl
@@ -87,7 +89,7 @@ install: all
 	sh src/install.sh "$(DESTDIR)" "$(PREFIX)"
 
 clean:
-	rm -f src/*.o src/*.a $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
+	rm -f src/*.o src/*.a tests/*.o $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
 		$(UNITS) $(TESTPROGS) $(BENCHPROGS) service/tcp.smtp.cdb
 
 .PHONY: all test check bench demo install clean

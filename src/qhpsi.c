@@ -5,6 +5,7 @@
    with the message on fd 0. */
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -45,7 +46,12 @@ int main (int argc, char const *const *argv)
   if (strchr(argv[6], '/') || !strcmp(argv[6], ".") || !strcmp(argv[6], "..")) strerr_dief1x(100, "bad PLUGINDIR") ;
   /* plugins come only from under the compiled-in home, however asked */
   dir = paths_join(paths_home, "plugins") ;
-  if (dir && *argv[6]) dir = paths_join(dir, argv[6]) ;
+  if (dir && *argv[6])
+  {
+    char *sub = paths_join(dir, argv[6]) ;
+    free(dir) ;
+    dir = sub ;
+  }
   if (!dir) strerr_diefu1sys(111, "allocate") ;
   c.plugindir = dir ;
 
@@ -57,5 +63,6 @@ int main (int argc, char const *const *argv)
   r.text[QHPSI_TEXTLEN - 1] = 0 ;
   memcpy(out + 1, r.text, strlen(r.text) + 1) ;
   if (write(1, out, strlen(r.text) + 2) < 0) strerr_diefu1sys(111, "report the verdict") ;
+  free(dir) ;
   return 0 ;
 }
