@@ -2,6 +2,7 @@
    scans it with QHPSI first when so configured. Message on fd 0, envelope
    on fd 1; speaks in exit codes (qqexit.h, qmail-queue(8)). */
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
@@ -65,6 +66,9 @@ int main (void)
   int r ;
 
   signals() ;
+  /* with fd 0 or 1 closed, the pid file would take its place and be read
+     as the message or the envelope */
+  if (fcntl(0, F_GETFD) < 0 || fcntl(1, F_GETFD) < 0) _exit(QQ_READ) ;
   umask(033) ;
   if (!paths_init()) die(QQ_NOMEM) ;
   if (chdir(paths_home) < 0) die(QQ_HOME) ;
