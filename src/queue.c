@@ -36,43 +36,34 @@ static void fnnum (char *s, char const *dir, unsigned long num, int split)
 /* pid/PID.START.SEQ, opened exclusively; qmail tries sequence numbers 1 to 9 */
 static int pidopen (queue *q)
 {
-  int fd ;
-  while (++q->seq < 10)
+  for (unsigned int seq = 1 ; seq < 10 ; seq++)
   {
-    size_t n = 0 ;
-    memcpy(q->pidfn, "pid/", 4) ; n = 4 ;
+    size_t n = 4 ;
+    int fd ;
+    memcpy(q->pidfn, "pid/", 4) ;
     n += ulong_fmt(q->pidfn + n, q->pid) ; q->pidfn[n++] = '.' ;
     n += ulong_fmt(q->pidfn + n, (unsigned long)q->start) ; q->pidfn[n++] = '.' ;
-    n += uint_fmt(q->pidfn + n, q->seq) ; q->pidfn[n] = 0 ;
+    n += uint_fmt(q->pidfn + n, seq) ; q->pidfn[n] = 0 ;
     fd = open_excl(q->pidfn) ;
     if (fd >= 0) return fd ;
   }
   return -1 ;
 }
 
-/* A new pid file linked into mess/ under its inode number; fd returned in *fd */
-static int newmess (queue *q, int *fd, unsigned long *num, char *messfn)
-{
-  struct stat st ;
-  *fd = pidopen(q) ;
-  if (*fd < 0) return QQ_PID ;
-  if (fstat(*fd, &st) < 0) { close(*fd) ; return QQ_PID ; }
-  *num = st.st_ino ;
-  fnnum(messfn, "mess/", *num, 1) ;
-  if (link(q->pidfn, messfn) < 0) { unlink(q->pidfn) ; close(*fd) ; return QQ_MESS ; }
-  if (unlink(q->pidfn) < 0) { unlink(messfn) ; close(*fd) ; return QQ_PID ; }
-  return 0 ;
-}
-
+/* a pid file, linked into mess/ under its inode number, then unlinked */
 int queue_openmess (queue *q, unsigned long pid, time_t start)
 {
-  int r ;
+  struct stat st ;
   memset(q, 0, sizeof *q) ;
   q->pid = pid ;
   q->start = start ;
-  q->messfd = -1 ;
-  r = newmess(q, &q->messfd, &q->messnum, q->messfn) ;
-  if (r) return r ;
+  q->messfd = pidopen(q) ;
+  if (q->messfd < 0) return QQ_PID ;
+  if (fstat(q->messfd, &st) < 0) { unlink(q->pidfn) ; return QQ_PID ; }
+  q->messnum = st.st_ino ;
+  fnnum(q->messfn, "mess/", q->messnum, 1) ;
+  if (link(q->pidfn, q->messfn) < 0) { unlink(q->pidfn) ; return QQ_MESS ; }
+  if (unlink(q->pidfn) < 0) { unlink(q->messfn) ; return QQ_PID ; }
   q->mademess = 1 ;
   fnnum(q->intdfn, "intd/", q->messnum, 0) ;
   fnnum(q->todofn, "todo/", q->messnum, 0) ;

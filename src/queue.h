@@ -20,7 +20,6 @@ struct queue_s
 {
   unsigned long pid ;
   time_t start ;
-  unsigned int seq ;      /* last pid file sequence number used */
   unsigned long messnum ; /* the inode that names the message */
   int messfd ;            /* read-write, on mess/N/messnum */
   uint64_t messlen ;      /* bytes written to mess */
