@@ -80,6 +80,10 @@ bench: all $(TESTPLUGINS) $(BENCHPROGS)
 demo: all
 	sh tests/demo
 
+# fuzzing (make fuzz) and the SMTP load test (make loadtest)
+include tests/fuzz/fuzz.mk
+include tests/load/load.mk
+
 # per-client rules for the example service (needs ucspi-tcp's tcprules)
 service/tcp.smtp.cdb: service/tcp.smtp
 	tcprules $@ $@.tmp < service/tcp.smtp

@@ -1,0 +1,4 @@
+# tests/load/load.mk: the SMTP load test (make loadtest); included by the Makefile.
+loadtest:
+	@echo "loadtest: not yet"
+.PHONY: loadtest
