@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -49,6 +50,7 @@ int spawn_path (char const *name, stralloc *sa)
 pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsigned int flags)
 {
   volatile int err = 0 ;
+  pid_t parent = getpid() ;
   pid_t pid = vfork() ;
   if (pid < 0) return -1 ;
   if (!pid)
@@ -58,6 +60,8 @@ pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsign
     if (flags & SPAWN_NEWPGRP && setpgid(0, 0) < 0) goto fail ;
     if (flags & SPAWN_REALTOEFF)
       if (setregid(getegid(), getegid()) < 0 || setreuid(geteuid(), geteuid()) < 0) goto fail ;
+    /* nothing started for a message outlives the process that started it */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) goto fail ;
     for (int i = 0 ; i < 3 ; i++)
     {
       if (fds[i] == i) { if (fcntl(i, F_SETFD, 0) < 0) goto fail ; }
@@ -90,9 +94,11 @@ pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsign
 static void killit (pid_t pid, int group)
 {
   int w ;
-  if (group) kill(-pid, SIGKILL) ;
-  kill(pid, SIGKILL) ;
-  waitpid(pid, &w, 0) ;
+  int gone = group && !kill(-pid, SIGKILL) ;
+  if (!kill(pid, SIGKILL)) gone = 1 ;
+  /* a set-id child (the helper) is not ours to kill: it ends by itself
+     at its own deadline, or with us (it dies with its parent) */
+  if (gone) waitpid(pid, &w, 0) ;
 }
 
 int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline, int group, int *wstat)

@@ -21,14 +21,15 @@ extern uint64_t spawn_now (void) ;
 extern int spawn_path (char const *name, stralloc *sa) ;
 
 /* Runs file with argv and the current environment; the child's fds 0, 1 and
-   2 are fds[0..2]. Returns its pid, or -1 with errno set (also when the
+   2 are fds[0..2], it gets SIGKILL when the caller dies (PR_SET_PDEATHSIG). Returns its pid, or -1 with errno set (also when the
    exec itself failed). */
 extern pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsigned int flags) ;
 
 /* Waits for pid until deadline (spawn_now() scale). Meanwhile reads fd, if
    not -1, keeping the first max bytes in out and discarding the rest, so
    a chatty child never blocks. On timeout the child (its whole group if
-   group is set) gets SIGKILL and is reaped. Returns 1 with *wstat set, 0 on
+   group is set) gets SIGKILL and is reaped; a child that may not be killed
+   (a set-id helper) is left to end with us. Returns 1 with *wstat set, 0 on
    timeout, -1 on error. */
 extern int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline, int group, int *wstat) ;
 

@@ -1,11 +1,21 @@
-/* helper.c: privilege handling of the qhpsi helper, kept apart so that the
-   whole of what the setuid program does fits on one screen. */
+/* helper.c: the qhpsi helper's privilege handling and its watched scan,
+   kept apart so that the whole of what the setuid program does fits on
+   one screen. */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
+#include <skalibs/allreadwrite.h>
+#include <skalibs/stralloc.h>
+
+#include "child.h"
 #include "helper.h"
 #include "paths.h"
 #include "policy.h"
@@ -40,4 +50,84 @@ int helper_cleanenv (void)
     if (keep[i] && setenv(policy_scannervars[i], keep[i], 1) < 0) return 0 ;
   if (tmpdir && setenv("TMPDIR", tmpdir, 1) < 0) return 0 ;
   return 1 ;
+}
+
+int helper_diewithparent (void)
+{
+  pid_t parent = getppid() ;
+  if (parent == 1 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return 0 ;
+  /* the parent may have gone just before the request */
+  return getppid() == parent ;
+}
+
+int helper_report (int fd, struct qhpsi_result const *r)
+{
+  char out[1 + QHPSI_TEXTLEN] ;
+  size_t n = strnlen(r->text, QHPSI_TEXTLEN - 1) ;
+  out[0] = r->verdict == QHPSI_CLEAN ? 'C' : r->verdict == QHPSI_INFECTED ? 'I' : 'E' ;
+  memcpy(out + 1, r->text, n) ;
+  out[1 + n] = 0 ;
+  return allwrite(fd, out, n + 2) == n + 2 ;
+}
+
+int helper_parse (char const *s, size_t len, struct qhpsi_result *r)
+{
+  if (len < 2 || len > 1 + QHPSI_TEXTLEN || s[len - 1] || memchr(s, 0, len - 1)) return 0 ;
+  switch (s[0])
+  {
+    case 'C' : r->verdict = QHPSI_CLEAN ; break ;
+    case 'I' : r->verdict = QHPSI_INFECTED ; break ;
+    case 'E' : r->verdict = QHPSI_ERROR ; break ;
+    default : return 0 ;
+  }
+  memcpy(r->text, s + 1, len - 1) ;
+  return 1 ;
+}
+
+/* plugins run here, in the helper's own address space, and may do
+   anything with signals and alarms: so they run in a child, and the
+   helper itself only waits */
+static void watched (scanconf const *c, char const *path, uint64_t size, struct qhpsi_result *r)
+{
+  stralloc out = STRALLOC_ZERO ;
+  uint64_t deadline = spawn_now() + (uint64_t)c->timeout * 1000 ;
+  int p[2], wstat ;
+  pid_t pid ;
+  r->verdict = QHPSI_ERROR ;
+  if (pipe2(p, O_CLOEXEC) < 0) { strcpy(r->text, "unable to set up the scan") ; return ; }
+  pid = fork() ;
+  if (pid < 0) { close(p[0]) ; close(p[1]) ; strcpy(r->text, "unable to fork") ; return ; }
+  if (!pid)
+  {
+    close(p[0]) ;
+    /* a group of its own, so that what a plugin starts goes with it */
+    setpgid(0, 0) ;
+    if (!helper_diewithparent()) _exit(111) ;
+    scan_local(c, path, 0, size, 0, r) ;
+    _exit(helper_report(p[1], r) ? 0 : 111) ;
+  }
+  setpgid(pid, pid) ;
+  close(p[1]) ;
+  switch (spawn_wait(pid, p[0], &out, 1 + QHPSI_TEXTLEN, deadline, 1, &wstat))
+  {
+    case 1 :
+      if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || !helper_parse(out.s, out.len, r))
+      {
+        r->verdict = QHPSI_ERROR ;
+        if (WIFSIGNALED(wstat)) snprintf(r->text, sizeof r->text, "plugin killed by signal %d", WTERMSIG(wstat)) ;
+        else strcpy(r->text, "plugin gave no verdict") ;
+      }
+      break ;
+    case 0 : snprintf(r->text, sizeof r->text, "plugin timed out after %u s", c->timeout) ; break ;
+    default : strcpy(r->text, "unable to wait for the plugin") ; break ;
+  }
+  close(p[0]) ;
+  stralloc_free(&out) ;
+}
+
+void helper_scan (scanconf const *c, char const *path, uint64_t size, struct qhpsi_result *r)
+{
+  if (scan_isplugin(c->qhpsi)) watched(c, path, size, r) ;
+  /* a command runs as a process already, waited for with a deadline */
+  else scan_local(c, path, 0, size, 0, r) ;
 }

@@ -1,15 +1,36 @@
-/* helper.h: what the setuid qhpsi helper does before it scans: check who
-   started it, become qscand for good, keep only the scanner's environment. */
+/* helper.h: what the setuid qhpsi helper does: check who started it,
+   become qscand for good, keep only the scanner's environment, and scan so
+   that no scanner can outlive its deadline or qmail-queue. */
 
 #ifndef HELPER_H
 #define HELPER_H
+
+#include <stdint.h>
+#include "qhpsi-plugin.h"
+#include "scan.h"
 
 /* When privileged: refuses (0, errno EPERM) unless the real uid is the
    queue user, then sets real, effective and saved ids to the effective
    ones. Unprivileged: nothing to do. Returns 1, or 0 with errno set. */
 extern int helper_become (void) ;
 
+/* Asks for SIGKILL when the parent dies; 0 if it is gone already. */
+extern int helper_diewithparent (void) ;
+
 /* Drops every environment variable but those in policy_scannervars. */
 extern int helper_cleanenv (void) ;
+
+/* Scans the message on fd 0. A command is run and waited for with a
+   deadline; plugins run in a child process (its own process group), so
+   that a plugin that blocks or ignores signals is still killed at the
+   deadline: the verdict is then an error saying so. */
+extern void helper_scan (scanconf const *c, char const *path, uint64_t size, struct qhpsi_result *r) ;
+
+/* Writes r to fd as the helper's answer: C, I or E, the text, a NUL.
+   1, or 0 with errno set. */
+extern int helper_report (int fd, struct qhpsi_result const *r) ;
+
+/* Reads such an answer from s (len bytes) into r; 1, or 0 if malformed. */
+extern int helper_parse (char const *s, size_t len, struct qhpsi_result *r) ;
 
 #endif

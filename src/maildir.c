@@ -31,9 +31,13 @@ enum
   HS_TAGGED     /* decided: tagged */
 } ;
 
-static char const hs_name[] = "x-qhpsi" ;
+/* Only the fields above the first Received: field count: qmail-queue puts
+   its X-QHPSI line above its own Received line, so whatever a sender wrote
+   comes after one. Two names are matched at once, one bit each. */
+static char const *const hs_names[2] = { "x-qhpsi", "received" } ;
+#define HS_XQHPSI 1u
+#define HS_RECEIVED 2u
 static char const hs_value[] = "virus found" ;
-#define HS_NAMELEN (sizeof hs_name - 1)
 #define HS_VALUELEN (sizeof hs_value - 1)
 
 static int hs_lower (char c)
@@ -67,24 +71,34 @@ static void hs_byte (headerscan *h, char c)
         if (h->resume) { h->state = h->resume ; h->resume = 0 ; goto again ; }
         h->state = HS_SKIP ; return ;
       }
-      h->resume = 0 ; h->pos = 0 ; h->state = HS_NAME ;
+      h->resume = 0 ; h->pos = 0 ; h->names = HS_XQHPSI | HS_RECEIVED ; h->state = HS_NAME ;
       goto again ;
     case HS_LINECR :
       if (c == '\n') { h->state = HS_CLEAN ; return ; }
       h->resume = 0 ; h->state = HS_SKIP ;
       goto again ;
     case HS_NAME :
-      if (h->pos < HS_NAMELEN)
+      if (c == ':' || hs_blank(c))
       {
-        if (hs_lower(c) == hs_name[h->pos]) { h->pos++ ; return ; }
+        /* the name ended: keep the candidate that is whole */
+        for (unsigned int i = 0 ; i < 2 ; i++)
+          if (h->names & (1u << i) && !hs_names[i][h->pos]) { h->names = 1u << i ; h->state = HS_NAMEWS ; goto again ; }
       }
-      else if (c == ':') { h->pos = 0 ; h->state = HS_VALUE ; return ; }
-      else if (hs_blank(c)) { h->state = HS_NAMEWS ; return ; }
+      else
+      {
+        for (unsigned int i = 0 ; i < 2 ; i++)
+          if (h->names & (1u << i) && hs_lower(c) != hs_names[i][h->pos]) h->names &= ~(1u << i) ;
+        if (h->names) { h->pos++ ; return ; }
+      }
       h->state = HS_SKIP ;
       goto again ;
     case HS_NAMEWS :
       if (hs_blank(c)) return ;
-      if (c == ':') { h->pos = 0 ; h->state = HS_VALUE ; return ; }
+      if (c == ':')
+      {
+        if (h->names == HS_RECEIVED) { h->state = HS_CLEAN ; return ; }
+        h->pos = 0 ; h->state = HS_VALUE ; return ;
+      }
       h->state = HS_SKIP ;
       goto again ;
     case HS_VALUE :

@@ -7,17 +7,21 @@
 #include <stddef.h>
 #include <skalibs/stralloc.h>
 
-/* Scans a message's header section (up to the first empty line, or the end
-   of input) for a field named X-QHPSI, any case, whose unfolded value starts
-   with "virus found", any case, a run of blanks matching the space. */
+/* Scans the fields of a message's header above its first Received: field
+   (or up to the first empty line, or the end of input) for a field named
+   X-QHPSI, any case, whose unfolded value starts with "virus found", any
+   case, a run of blanks matching the space. Only there is the verdict this
+   server's own: a sender's X-QHPSI lines always come after a Received line
+   that qmail-queue wrote. */
 typedef struct headerscan_s headerscan ;
 struct headerscan_s
 {
   unsigned char state ;
   unsigned char resume ;  /* value state a continuation line resumes, or 0 */
   unsigned char pos ;     /* bytes of the name or value pattern matched */
+  unsigned char names ;   /* field names still matching, one bit each */
 } ;
-#define HEADERSCAN_ZERO { .state = 0, .resume = 0, .pos = 0 }
+#define HEADERSCAN_ZERO { .state = 0, .resume = 0, .pos = 0, .names = 0 }
 
 /* Feeds the next len bytes. Returns 1 once the header is tagged, 0 once it
    ended untagged, -1 while undecided; at the end of input, -1 means untagged.

@@ -94,7 +94,8 @@ void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int r
 
 int plugin_inprocess_safe (plugin const *pl)
 {
-  return pl->p ? !!(pl->p->flags & QHPSI_INPROCESS_SAFE) : 1 ;
+  /* a legacy plugin cannot say what it does: it is not let into qmail-queue */
+  return pl->p && pl->p->flags & QHPSI_INPROCESS_SAFE ;
 }
 
 void plugin_unload (plugin *pl)

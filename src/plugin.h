@@ -30,7 +30,7 @@ extern void plugin_scan (plugin const *, struct qhpsi_message const *m, int rc, 
 extern void plugin_unload (plugin *) ;
 
 /* 1 if the plugin may run inside qmail-queue: new-ABI plugins say so in
-   their flags; legacy plugins cannot say, and run where they are told */
+   their flags; legacy plugins cannot say, and always go to the helper */
 extern int plugin_inprocess_safe (plugin const *) ;
 
 #endif

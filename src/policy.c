@@ -24,7 +24,7 @@ static char const *const vars[] =
 {
   "QHPSI", "QHPSIMINSIZE", "QHPSIMAXSIZE", "QHPSIRC", "QHPSIRN", "REJECTVIRUS",
   "VIRUSFORWARD", "QHPSITIMEOUT", "QHPSIFAIL", "QHPSIHELPER", "PLUGINDIR",
-  "QUEUE_PLUGIN_SYMB", "QHPSICUSTOMERR",
+  "QUEUE_PLUGIN_SYMB", "QHPSICUSTOMERR", "QHPSIOVERSIZE", "QHPSILIMITS",
   "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "QHPSIRULES", "TMPDIR",
   0
 } ;
@@ -165,6 +165,13 @@ static char const *get (char const *name)
   return i >= 0 ? val[i] : 0 ;
 }
 
+/* no control bytes: an address goes into intd and log lines */
+static int printable (char const *s)
+{
+  for (; *s ; s++) if ((unsigned char)*s < 0x20 || *s == 0x7f) return 0 ;
+  return 1 ;
+}
+
 /* a name under the plugin directory: no '/', not "." or ".." */
 static int plainname (char const *s)
 {
@@ -196,13 +203,28 @@ static int interpret (policy *p)
     if (!strcmp(s, "accept")) p->failaccept = 1 ;
     else if (strcmp(s, "tempfail")) return 0 ;
   }
+  /* an untrusted caller could make the scan fail on purpose (tight
+     rlimits, say): a scanner error is never acceptance for it */
+  if (!p->trusted) p->failaccept = 0 ;
+  p->bad = "QHPSIOVERSIZE" ;
+  if ((s = get(p->bad)))
+  {
+    if (!strcmp(s, "refuse")) p->oversizerefuse = 1 ;
+    else if (strcmp(s, "tag")) return 0 ;
+  }
+  p->bad = "QHPSILIMITS" ;
+  if ((s = get(p->bad)))
+  {
+    if (!strcmp(s, "error")) p->limitserror = 1 ;
+    else if (strcmp(s, "infected")) return 0 ;
+  }
   p->bad = "QHPSIHELPER" ;
   if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->helper = *s == '1' ; }
   p->bad = "QHPSICUSTOMERR" ;
   if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->customerr = *s == '1' ; }
   p->bad = "VIRUSFORWARD" ;
   s = get(p->bad) ;
-  if (s && (!*s || strlen(s) >= 1003 || strchr(s, '\n'))) return 0 ;
+  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return 0 ;
   p->virusforward = s ;
   p->bad = "QUEUE_PLUGIN_SYMB" ;
   if ((s = get(p->bad)))

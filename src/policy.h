@@ -19,7 +19,9 @@ struct policy_s
   unsigned int rejectvirus ; /* 0 tag, 1 refuse, 2 blackhole */
   char const *virusforward ;
   unsigned int timeout ;    /* seconds */
-  unsigned int failaccept : 1 ;
+  unsigned int failaccept : 1 ; /* QHPSIFAIL=accept; never for untrusted callers */
+  unsigned int oversizerefuse : 1 ; /* QHPSIOVERSIZE=refuse: exit 31 over maxsize */
+  unsigned int limitserror : 1 ;  /* QHPSILIMITS=error: limits exceeded is a scanner error */
   unsigned int helper : 1 ;
   unsigned int customerr : 1 ; /* notqmail's custom error channel on fd 6 */
   unsigned int trusted : 1 ;

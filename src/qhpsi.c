@@ -4,7 +4,6 @@
    Usage (by qmail-queue only): qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB
    with the message on fd 0. */
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,24 +18,22 @@
 
 #define USAGE "qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB (run by qmail-queue only)"
 
-/* a plugin that hangs takes the whole process group with it */
-static void sigalrm (int sig) { (void)sig ; kill(0, SIGKILL) ; _exit(111) ; }
-
 int main (int argc, char const *const *argv)
 {
   struct qhpsi_result r = { .verdict = QHPSI_ERROR } ;
   scanconf c = { 0 } ;
   unsigned int rc, rn ;
-  char out[1 + QHPSI_TEXTLEN] ;
   char *dir ;
   struct stat st ;
-  struct sigaction sa = { .sa_handler = sigalrm } ;
   PROG = "qhpsi" ;
 
   /* before helper_become: once real and effective ids are equal,
      paths_init would take QMAILHOME from the caller */
   if (!paths_init()) strerr_diefu1sys(111, "find the qmail home") ;
   if (!helper_become()) strerr_dief1x(100, "only qmail-queue may run qhpsi") ;
+  /* after the change of ids, which clears it: a local user who kills his
+     qmail-queue takes the helper and the scan with it */
+  if (!helper_diewithparent()) strerr_dief1x(111, "qmail-queue is gone") ;
   if (argc != 8) strerr_dieusage(100, USAGE) ;
   if (!helper_cleanenv()) strerr_diefu1sys(111, "clean the environment") ;
   c.qhpsi = argv[1] ;
@@ -55,14 +52,11 @@ int main (int argc, char const *const *argv)
   if (!dir) strerr_diefu1sys(111, "allocate") ;
   c.plugindir = dir ;
 
-  sigaction(SIGALRM, &sa, 0) ;
-  alarm(c.timeout + 1) ;
+  /* the last resort; the scan itself is cut off at its deadline below */
+  alarm(c.timeout + 5) ;
   if (fstat(0, &st) < 0 || !S_ISREG(st.st_mode)) strcpy(r.text, "message is not a regular file") ;
-  else scan_local(&c, argv[2], 0, st.st_size, 0, &r) ;
-  out[0] = r.verdict == QHPSI_CLEAN ? 'C' : r.verdict == QHPSI_INFECTED ? 'I' : 'E' ;
-  r.text[QHPSI_TEXTLEN - 1] = 0 ;
-  memcpy(out + 1, r.text, strlen(r.text) + 1) ;
-  if (write(1, out, strlen(r.text) + 2) < 0) strerr_diefu1sys(111, "report the verdict") ;
+  else helper_scan(&c, argv[2], st.st_size, &r) ;
+  if (!helper_report(1, &r)) strerr_diefu1sys(111, "report the verdict") ;
   free(dir) ;
   return 0 ;
 }

@@ -7,7 +7,7 @@
 #define QQ_OK 0            /* success */
 #define QQ_ADDRTOOLONG 11  /* address too long */
 #define QQ_VIRUS 33        /* message contains a virus (permanent) */
-#define QQ_REFUSED 31      /* mail server permanently refuses to send the message to any recipients (not used) */
+#define QQ_REFUSED 31      /* mail server permanently refuses to send the message to any recipients: too big to scan (QHPSIOVERSIZE=refuse) */
 #define QQ_NOMEM 51        /* out of memory */
 #define QQ_TIMEOUT 52      /* timeout */
 #define QQ_WRITE 53        /* write error, e.g. disk full */

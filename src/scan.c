@@ -16,6 +16,7 @@
 #include "plugin.h"
 #include "scan.h"
 #include "child.h"
+#include "helper.h"
 #include "template.h"
 
 #define OUTPUTMAX 65536 /* what is kept of a scanner's output; the rest is drained */
@@ -75,7 +76,10 @@ static void command (scanconf const *c, char const *path, int fd, struct qhpsi_r
   if (!spawn_path(argv[0], &file)) { settext(r, "unable to find ", argv[0]) ; goto end ; }
   if (lseek(fd, 0, SEEK_SET) < 0 || pipe2(p, O_CLOEXEC) < 0) { settext(r, "unable to set up the scanner", 0) ; goto end ; }
   fds[0] = fd ; fds[1] = p[1] ; fds[2] = p[1] ;
-  pid = spawn(file.s, argv, fds, SPAWN_NEWPGRP) ;
+  /* run by qmail-queue itself, the scanner's real uid becomes the queue
+     user: the local user who submitted the message cannot signal it, and
+     a scanner that drops to its real uid can still read the message */
+  pid = spawn(file.s, argv, fds, SPAWN_NEWPGRP | SPAWN_REALTOEFF) ;
   close(p[1]) ;
   if (pid < 0) { close(p[0]) ; settext(r, "unable to run ", file.s) ; goto end ; }
   switch (spawn_wait(pid, p[0], &out, OUTPUTMAX, deadline, 1, &wstat))
@@ -174,13 +178,9 @@ void scan_helper (scanconf const *c, char const *helper, char const *subdir, cha
   switch (spawn_wait(pid, p[0], &out, 1 + QHPSI_TEXTLEN, deadline, 1, &wstat))
   {
     case 1 :
-      if (WIFEXITED(wstat) && !WEXITSTATUS(wstat) && out.len >= 2 && !out.s[out.len - 1]
-       && (out.s[0] == 'C' || out.s[0] == 'I' || out.s[0] == 'E'))
-      {
-        r->verdict = out.s[0] == 'C' ? QHPSI_CLEAN : out.s[0] == 'I' ? QHPSI_INFECTED : QHPSI_ERROR ;
-        memcpy(r->text, out.s + 1, out.len - 1) ;
-      }
-      else if (WIFSIGNALED(wstat)) settext(r, "helper killed (scan timed out?)", 0) ;
+      if (WIFEXITED(wstat) && !WEXITSTATUS(wstat) && helper_parse(out.s, out.len, r)) break ;
+      r->verdict = QHPSI_ERROR ;
+      if (WIFSIGNALED(wstat)) settext(r, "helper killed", 0) ;
       else settext(r, "helper failed", 0) ;
       break ;
     case 0 : settext(r, "helper timed out", 0) ; break ;

@@ -85,8 +85,17 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   if (!p->qhpsi) return -1 ;
   if ((p->minsize && size < p->minsize) || (p->maxsize && size > p->maxsize))
   {
+    /* never left looking scanned: a sender's own X-QHPSI line would be
+       the only one */
+    static char const tag[] = "X-QHPSI: not scanned (size)\n" ;
+    if (p->oversizerefuse && p->maxsize && size > p->maxsize)
+    {
+      verdict_log(qp, p, size, "none", "skipped", 0, "refuse", 0) ;
+      return QQ_REFUSED ;
+    }
     verdict_log(qp, p, size, "none", "skipped", 0, "queue", 0) ;
-    return -1 ;
+    ret = queue_prefix(q, tag, sizeof tag - 1) ;
+    return ret ? ret : -1 ;
   }
   route = scan_isplugin(p->qhpsi) ? "plugin" : "command" ;
   path = paths_join(paths_queue, q->messfn) ;
@@ -109,6 +118,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   if (fd >= 0) close(fd) ;
   free(path) ;
   if (r->verdict == QHPSI_INFECTED) verdict_cleanname(r->text) ;
+  verdict_limits(p, r) ;
 
   a = verdict_decide(p, r, e, &hdr) ;
   verdict_log(qp, p, size, route, verdictname(r), r, verdict_actionname(a), spawn_now() - start) ;
@@ -136,6 +146,8 @@ int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
   if (!p->customerr || fstat(6, &st) < 0 || !S_ISFIFO(st.st_mode)) return e ;
   if (e == QQ_VIRUS)
     n = snprintf(msg, sizeof msg, "Dmessage contains virus%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;
+  else if (e == QQ_REFUSED)
+    n = snprintf(msg, sizeof msg, "Dmessage too big to be scanned (#5.3.4)") ;
   else if (e == QQ_SCANERROR)
     n = snprintf(msg, sizeof msg, "Zunable to run QHPSI scanner (#4.3.0)") ;
   else return e ;

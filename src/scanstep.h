@@ -10,7 +10,8 @@
 #include "qhpsi-plugin.h"
 
 /* Returns -1 to go on queueing (e may now hold only VIRUSFORWARD), or the
-   exit code to leave with, the message removed: QQ_VIRUS, QQ_SCANERROR, a
+   exit code to leave with, the message removed: QQ_VIRUS, QQ_SCANERROR,
+   QQ_REFUSED (too big to scan, QHPSIOVERSIZE=refuse), a
    queue error, or QQ_OK for a blackholed message. r tells what the scanner
    said. */
 extern int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct qhpsi_result *r) ;

@@ -14,7 +14,28 @@ void verdict_cleanname (char *s)
     if (*s <= ' ' || *s > '~' || *s == '(' || *s == ')') *s = '_' ;
 }
 
-/* X-Quarantine-ID: the original recipients, one per folded line */
+int verdict_xtext (stralloc *sa, char const *s)
+{
+  static char const hex[] = "0123456789ABCDEF" ;
+  for (; *s ; s++)
+  {
+    unsigned char c = *s ;
+    if (c > ' ' && c <= '~' && c != '+' && c != '=')
+    {
+      if (!stralloc_catb(sa, s, 1)) return 0 ;
+    }
+    else
+    {
+      char x[3] = { '+', hex[c >> 4], hex[c & 15] } ;
+      if (!stralloc_catb(sa, x, 3)) return 0 ;
+    }
+  }
+  return 1 ;
+}
+
+/* X-Quarantine-ID: the original recipients, one per folded line. They
+   come from the sender: xtext keeps CR, LF and every other byte that could
+   end the field or the header out of it. */
 static int quarantineid (envelope const *e, stralloc *hdr)
 {
   size_t i = e->rcptpos ;
@@ -22,13 +43,25 @@ static int quarantineid (envelope const *e, stralloc *hdr)
   while (i < e->sa.len)
   {
     char const *rcpt = e->sa.s + i + 1 ;
-    size_t n = strlen(rcpt) ;
     if (i > e->rcptpos && !stralloc_catb(hdr, ",\n\t", 3)) return 0 ;
     if (i == e->rcptpos && !stralloc_catb(hdr, " ", 1)) return 0 ;
-    if (!stralloc_catb(hdr, "<", 1) || !stralloc_catb(hdr, rcpt, n) || !stralloc_catb(hdr, ">", 1)) return 0 ;
-    i += n + 2 ;
+    if (!stralloc_catb(hdr, "<", 1) || !verdict_xtext(hdr, rcpt) || !stralloc_catb(hdr, ">", 1)) return 0 ;
+    i += strlen(rcpt) + 2 ;
   }
   return stralloc_catb(hdr, "\n", 1) ;
+}
+
+void verdict_limits (policy const *p, struct qhpsi_result *r)
+{
+  static char const prefix[] = "Heuristics.Limits.Exceeded" ;
+  char name[QHPSI_TEXTLEN] ;
+  if (!p->limitserror || r->verdict != QHPSI_INFECTED || strncmp(r->text, prefix, sizeof prefix - 1)) return ;
+  memcpy(name, r->text, sizeof name) ;
+  r->verdict = QHPSI_ERROR ;
+  /* the text must fit: the name was at most QHPSI_TEXTLEN - 1 bytes */
+  memcpy(r->text, "limits: ", 8) ;
+  memcpy(r->text + 8, name, QHPSI_TEXTLEN - 9) ;
+  r->text[QHPSI_TEXTLEN - 1] = 0 ;
 }
 
 enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *r, envelope const *e, stralloc *hdr)

@@ -24,6 +24,14 @@ enum verdict_action
 /* Decides the action and appends the header lines to hdr (may stay empty). */
 extern enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *r, envelope const *e, stralloc *hdr) ;
 
+/* With QHPSILIMITS=error, turns a "Heuristics.Limits.Exceeded..." verdict
+   (the scanner could not look at all of it) into a scanner error. */
+extern void verdict_limits (policy const *p, struct qhpsi_result *r) ;
+
+/* Appends s as xtext (RFC 3461): every byte outside '!'..'~', and '+' and
+   '=', becomes +XX. 1, or 0 on ENOMEM. */
+extern int verdict_xtext (stralloc *sa, char const *s) ;
+
 /* Makes VIRUSFORWARD the only recipient. 1, or 0 on ENOMEM. */
 extern int verdict_forward (envelope *e, char const *to) ;
 

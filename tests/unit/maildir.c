@@ -34,7 +34,17 @@ static void test_header (void)
   TAG("X-QHPSI: virus found (Eicar-Signature)\nReceived: x\n\nbody\n", 1, "tagged first line") ;
   TAG("X-QHPSI: virus found\n\n", 1, "tagged without a name") ;
   TAG("x-qhpsi: Virus FOUND (x)\n\n", 1, "name and value in any case") ;
-  TAG("Received: by x\nSubject: s\nX-QHPSI: virus found (x)\n\nbody\n", 1, "tagged after other fields") ;
+  TAG("Delivered-To: u@x\nReturn-Path: <a@b>\nX-QHPSI: virus found (x)\nReceived: x\n\nbody\n", 1, "tagged after qmail-local's fields") ;
+  /* only the fields above the first Received: count (a sender's own lines
+     are always below qmail-queue's Received line) */
+  TAG("Received: by x\nSubject: s\nX-QHPSI: virus found (x)\n\nbody\n", 0, "below Received: forged") ;
+  TAG("X-QHPSI: clean\nReceived: (qmail 1 invoked from network)\nX-QHPSI: virus found (x)\n\n", 0, "forged below ours") ;
+  TAG("RECEIVED : by x\nX-QHPSI: virus found (x)\n\n", 0, "Received in any case, blank before the colon") ;
+  TAG("Received-SPF: pass\nX-QHPSI: virus found (x)\n\n", 1, "Received-SPF is another field") ;
+  TAG("Receive: x\nX-QHPSI: virus found (x)\n\n", 1, "a prefix of Received is another field") ;
+  TAG("X-QHPSI-Old: virus found\nX-QHPSI: clean\nReceived: x\n\n", 0, "X-QHPSI-Old is another field") ;
+  TAG("X-QHPSI: virus found (x)\r\nReceived: x\r\n\r\n", 1, "CRLF, ours above Received") ;
+  TAG("Received: x\r\nX-QHPSI: virus found (x)\r\n\r\n", 0, "CRLF, forged below Received") ;
   TAG("X-QHPSI: clean\nSubject: s\n\nbody\n", 0, "clean") ;
   TAG("X-QHPSI: not scanned\n\n", 0, "not scanned") ;
   TAG("Subject: s\n\nbody\n", 0, "no X-QHPSI field") ;
