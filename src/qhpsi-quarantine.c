@@ -1,12 +1,14 @@
 /* qhpsi-quarantine: a .qmail delivery filter. Mail that qmail-queue tagged
-   "X-QHPSI: virus found" goes into a Maildir folder (exit 99), the rest on. */
+   "X-QHPSI: virus found" goes into a Maildir folder (exit 99), the rest on.
+   With -t it only tells (exit 99 tagged, 0 not), for maildrop recipes. */
 
 #include <stdlib.h>
+#include <string.h>
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
 #include "maildir.h"
 
-#define USAGE "qhpsi-quarantine maildir-folder/"
+#define USAGE "qhpsi-quarantine maildir-folder/ | qhpsi-quarantine -t"
 
 int main (int argc, char const *const *argv)
 {
@@ -18,6 +20,7 @@ int main (int argc, char const *const *argv)
   if (argc != 2 || !argv[1][0]) strerr_dieusage(100, USAGE) ;
 
   if (!message_tagged_virus(0, &head, &tagged)) strerr_diefusys(111, "read the message") ;
+  if (!strcmp(argv[1], "-t")) return tagged ? 99 : 0 ;
   if (!tagged) { stralloc_free(&head) ; return 0 ; }
 
   if (!maildir_check(argv[1]))
