@@ -35,7 +35,8 @@ PLUGLIBS_clamav = -lclamav
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
 	tests/unit/tcprules tests/unit/verdict tests/unit/maildir
 # ---- programs the tests build for themselves
-TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so
+TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
+	tests/plugins/stubborn.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck
 BENCHPROGS = tests/bench/qqbench
 

@@ -20,6 +20,9 @@
 
 extern char **environ ;
 
+pid_t volatile spawn_group = 0 ;
+int spawn_hangupfd = -1 ;
+
 uint64_t spawn_now (void)
 {
   struct timespec ts ;
@@ -88,6 +91,7 @@ pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsign
     errno = e ;
     return -1 ;
   }
+  if (flags & SPAWN_NEWPGRP) spawn_group = pid ;
   return pid ;
 }
 
@@ -99,6 +103,7 @@ static void killit (pid_t pid, int group)
   /* a set-id child (the helper) is not ours to kill: it ends by itself
      at its own deadline, or with us (it dies with its parent) */
   if (gone) waitpid(pid, &w, 0) ;
+  spawn_group = 0 ;
 }
 
 int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline, int group, int *wstat)
@@ -106,7 +111,7 @@ int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline,
   int pidfd = syscall(SYS_pidfd_open, pid, 0) ;
   for (;;)
   {
-    struct pollfd p[2] ;
+    struct pollfd p[3] ;
     unsigned int n = 0 ;
     uint64_t now = spawn_now() ;
     int timeout ;
@@ -120,7 +125,16 @@ int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline,
     if (fd >= 0) { p[n].fd = fd ; p[n++].events = POLLIN ; }
     if (pidfd >= 0) { p[n].fd = pidfd ; p[n++].events = POLLIN ; }
     else if (timeout > 10) timeout = 10 ; /* no pidfd: look again soon */
+    if (spawn_hangupfd >= 0) { p[n].fd = spawn_hangupfd ; p[n++].events = 0 ; }
     if (poll(p, n, timeout) < 0 && errno != EINTR) { if (pidfd >= 0) close(pidfd) ; killit(pid, group) ; return -1 ; }
+    if (spawn_hangupfd >= 0 && p[n-1].revents & (POLLERR | POLLHUP | POLLNVAL))
+    {
+      /* whoever waits for our answer is gone: so is the point of the scan */
+      if (pidfd >= 0) close(pidfd) ;
+      killit(pid, group) ;
+      errno = EPIPE ;
+      return -1 ;
+    }
     if (fd >= 0 && p[0].revents)
     {
       char buf[8192] ;
@@ -137,6 +151,7 @@ int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline,
   /* a group leader may leave children behind, still holding the message */
   if (group) kill(-pid, SIGKILL) ;
   if (waitpid(pid, wstat, 0) != pid) return -1 ;
+  spawn_group = 0 ;
   if (fd >= 0 && out)
   {
     /* what the child wrote before it went is still in the pipe */

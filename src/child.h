@@ -14,6 +14,17 @@
 #define SPAWN_REALTOEFF 2u /* the child's real ids become its effective ids, so a
                               setuid helper can tell it was started by the queue user */
 
+/* The process group of the child being waited for (set by spawn with
+   SPAWN_NEWPGRP, cleared when spawn_wait has reaped it), 0 if none: what a
+   signal handler kills when its process must go. */
+extern pid_t volatile spawn_group ;
+
+/* A descriptor whose hangup ends every spawn_wait at once, the child
+   killed (-1, errno EPIPE); -1 for none. The helper watches its verdict
+   pipe so: the kernel does not deliver a parent-death signal from an
+   unprivileged qmail-queue to a set-id helper. */
+extern int spawn_hangupfd ;
+
 /* milliseconds on the monotonic clock */
 extern uint64_t spawn_now (void) ;
 

@@ -52,10 +52,24 @@ int helper_cleanenv (void)
   return 1 ;
 }
 
-int helper_diewithparent (void)
+/* the helper's own ending: what it started goes first */
+static void sigend (int sig)
+{
+  (void)sig ;
+  if (spawn_group > 0) kill(-spawn_group, SIGKILL) ;
+  _exit(111) ;
+}
+
+int helper_diewithparent (int sig)
 {
   pid_t parent = getppid() ;
-  if (parent == 1 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return 0 ;
+  if (sig != SIGKILL)
+  {
+    struct sigaction sa = { .sa_handler = sigend } ;
+    sigfillset(&sa.sa_mask) ;
+    if (sigaction(sig, &sa, 0) < 0 || sigaction(SIGALRM, &sa, 0) < 0) return 0 ;
+  }
+  if (parent == 1 || prctl(PR_SET_PDEATHSIG, sig) < 0) return 0 ;
   /* the parent may have gone just before the request */
   return getppid() == parent ;
 }
@@ -102,11 +116,12 @@ static void watched (scanconf const *c, char const *path, uint64_t size, struct 
     close(p[0]) ;
     /* a group of its own, so that what a plugin starts goes with it */
     setpgid(0, 0) ;
-    if (!helper_diewithparent()) _exit(111) ;
+    if (!helper_diewithparent(SIGKILL)) _exit(111) ;
     scan_local(c, path, 0, size, 0, r) ;
     _exit(helper_report(p[1], r) ? 0 : 111) ;
   }
   setpgid(pid, pid) ;
+  spawn_group = pid ;
   close(p[1]) ;
   switch (spawn_wait(pid, p[0], &out, 1 + QHPSI_TEXTLEN, deadline, 1, &wstat))
   {

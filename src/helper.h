@@ -14,8 +14,11 @@
    ones. Unprivileged: nothing to do. Returns 1, or 0 with errno set. */
 extern int helper_become (void) ;
 
-/* Asks for SIGKILL when the parent dies; 0 if it is gone already. */
-extern int helper_diewithparent (void) ;
+/* Asks for signal sig when the parent dies; 0 if it is gone already. For
+   any sig but SIGKILL, sig and SIGALRM get a handler that kills the
+   process group of the scan under way (spawn_group), then exits 111: the
+   scanner's own children go too. */
+extern int helper_diewithparent (int sig) ;
 
 /* Drops every environment variable but those in policy_scannervars. */
 extern int helper_cleanenv (void) ;

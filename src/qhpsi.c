@@ -4,6 +4,7 @@
    Usage (by qmail-queue only): qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB
    with the message on fd 0. */
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include "child.h"
 #include "helper.h"
 #include "paths.h"
 #include "scan.h"
@@ -33,7 +35,10 @@ int main (int argc, char const *const *argv)
   if (!helper_become()) strerr_dief1x(100, "only qmail-queue may run qhpsi") ;
   /* after the change of ids, which clears it: a local user who kills his
      qmail-queue takes the helper and the scan with it */
-  if (!helper_diewithparent()) strerr_dief1x(111, "qmail-queue is gone") ;
+  if (!helper_diewithparent(SIGTERM)) strerr_dief1x(111, "qmail-queue is gone") ;
+  /* the signal is not sent when an unprivileged caller's qmail-queue dies,
+     but its end of the verdict pipe closes all the same */
+  spawn_hangupfd = 1 ;
   if (argc != 8) strerr_dieusage(100, USAGE) ;
   if (!helper_cleanenv()) strerr_diefu1sys(111, "clean the environment") ;
   c.qhpsi = argv[1] ;
