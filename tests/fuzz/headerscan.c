@@ -50,8 +50,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 
   /* a regular file, read from an offset inside it */
   if (mfd < 0) mfd = memfd_create("fuzz-msg", MFD_CLOEXEC) ;
-  if (mfd < 0 || ftruncate(mfd, 0) < 0) abort() ;
-  if (size && pwrite(mfd, data, size, 0) != (ssize_t)size) abort() ;
+  if (mfd < 0 || (size && pwrite(mfd, data, size, 0) != (ssize_t)size) || ftruncate(mfd, (off_t)size) < 0) abort() ;
   if (lseek(mfd, (off_t)start, SEEK_SET) != (off_t)start) abort() ;
   head.len = 0 ;
   FUZZ_ASSERT(message_tagged_virus(mfd, &head, &tagged)) ;
