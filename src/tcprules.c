@@ -4,19 +4,45 @@
 #include <errno.h>
 #include <string.h>
 #include <skalibs/cdb.h>
+#include <skalibs/uint32.h>
 #include "tcprules.h"
+
+/* skalibs checks the offsets cdb_find reads through, but not the length of
+   the data it returns, nor that a hash table fits in the file (its slot
+   count bounds the probe loop, and a count whose table wraps the 32-bit
+   offsets would be circled 2^29 times). Every table of the header must fit,
+   so a truncated file is damaged for every key, not only for some. */
+static int tables_fit (cdb const *c)
+{
+  if (c->size < 2048) return 0 ;
+  for (unsigned int i = 0 ; i < 256 ; i++)
+  {
+    uint32_t pos, slots ;
+    uint32_unpack(c->map + 8 * i, &pos) ;
+    uint32_unpack(c->map + 8 * i + 4, &slots) ;
+    if ((uint64_t)pos + 8 * (uint64_t)slots > c->size) return 0 ;
+  }
+  return 1 ;
+}
 
 static int find (cdb const *c, char const *key, size_t len, cdb_data *rule)
 {
-  int r = cdb_find(c, rule, key, (uint32_t)len) ;
-  if (r < 0) errno = EPROTO ;
-  return r ;
+  uint64_t off ;
+  int r ;
+  r = cdb_find(c, rule, key, (uint32_t)len) ;
+  if (r < 0) return (errno = EPROTO, -1) ;
+  if (!r) return 0 ;
+  if (rule->s < c->map) return (errno = EPROTO, -1) ;
+  off = (uint64_t)(rule->s - c->map) ;
+  if (off + rule->len > c->size) return (errno = EPROTO, -1) ;
+  return 1 ;
 }
 
 int tcprules_match (cdb const *c, char const *ip, cdb_data *rule)
 {
   size_t len = strlen(ip) ;
   int r ;
+  if (!tables_fit(c)) return (errno = EPROTO, -1) ;
   /* no tcprules key is this long; treat it as a miss, not a truncated key */
   if (len > 0xffffU) return find(c, "", 0, rule) ;
   r = find(c, ip, len, rule) ;

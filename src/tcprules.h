@@ -12,7 +12,8 @@
    dotted prefixes ("10.1.2.", "10.1.", "10."), then the default rule "".
    Returns 1 and sets *rule to the matching rule's data (pointing into the
    cdb map, valid until cdb_free), 0 if no rule matches, -1 (errno EPROTO)
-   if the cdb is malformed. */
+   if the cdb is malformed: shorter than its header, a hash table or the
+   rule not inside the file. */
 extern int tcprules_match (cdb const *c, char const *ip, cdb_data *rule) ;
 
 /* Walks the environment entries of a rule: returns 1 and points name/value

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <skalibs/cdb.h>
 #include <skalibs/cdbmake.h>
 #include "tcprules.h"
@@ -76,6 +77,45 @@ static char const *lookup (cdb const *c, char const *ip)
   while ((r = tcprules_nextvar(&rule, &pos, &n, &nl, &v, &vl)) > 0)
     len += snprintf(out + len, sizeof out - len, "%.*s=%.*s;", (int)nl, n, (int)vl, v) ;
   return r < 0 ? "error" : out ;
+}
+
+/* copies dir/from.cdb to dir/to.cdb, keeping only its first keep bytes
+   (all of it if keep is -1) */
+static int copycdb (char const *from, char const *to, long keep)
+{
+  char cmd[512] ;
+  if (keep < 0) snprintf(cmd, sizeof cmd, "cp %s/%s.cdb %s/%s.cdb", dir, from, dir, to) ;
+  else snprintf(cmd, sizeof cmd, "head -c %ld %s/%s.cdb > %s/%s.cdb", keep, dir, from, dir, to) ;
+  return !system(cmd) ;
+}
+
+/* writes the 4 little-endian bytes of u at off in dir/name.cdb */
+static int patch32 (char const *name, long off, uint32_t u)
+{
+  char path[128], b[4] = { (char)(u & 0xff), (char)(u >> 8 & 0xff), (char)(u >> 16 & 0xff), (char)(u >> 24) } ;
+  int fd, ok ;
+  snprintf(path, sizeof path, "%s/%s.cdb", dir, name) ;
+  fd = open(path, O_WRONLY) ;
+  if (fd < 0) return 0 ;
+  ok = pwrite(fd, b, 4, off) == 4 ;
+  return (close(fd) == 0) && ok ;
+}
+
+/* a damaged cdb: every lookup is -1 with EPROTO or a rule that lies
+   wholly inside the file; want_error: the lookup of ip must be an error */
+static void damaged (char const *name, char const *ip, int want_error)
+{
+  cdb c = CDB_ZERO ;
+  cdb_data rule ;
+  char what[160] ;
+  int r ;
+  snprintf(what, sizeof what, "%s: %s", name, *ip ? ip : "empty address") ;
+  if (!open_cdb(&c, name)) { CHECK(!want_error || errno != 0, what) ; return ; }
+  errno = 0 ;
+  r = tcprules_match(&c, ip, &rule) ;
+  if (want_error) CHECK(r == -1 && errno == EPROTO, what) ;
+  else CHECK(r == -1 ? errno == EPROTO : r == 0 || (rule.s >= c.map && rule.s - c.map <= (long)c.size && rule.len <= c.size - (rule.s - c.map)), what) ;
+  cdb_free(&c) ;
 }
 
 #define LOOKUP(c, ip, want) do { \
@@ -174,6 +214,67 @@ int main (void)
       cdb_free(&c) ;
     }
     else CHECK(1, "bad cdb refused by cdb_init") ;
+  }
+
+  /* truncated and corrupted copies of a real tcprules cdb */
+  {
+    struct stat st ;
+    char path[128] ;
+    long size, dataoff ;
+    static char const *const ips[] = { "127.0.0.1", "127.0.0.5", "127.1.2.3", "192.168.1.5", "1.2.3.4", "::1", "" } ;
+    snprintf(path, sizeof path, "%s/rules.cdb", dir) ;
+    CHECK(!stat(path, &st), "stat rules.cdb") ;
+    size = (long)st.st_size ;
+    CHECK(open_cdb(&c, "rules"), "cdb_init rules again") ;
+    CHECK(tcprules_match(&c, "1.2.3.4", &rule) == 1, "the default rule") ;
+    dataoff = rule.s - c.map ;  /* the empty key: the data follows the 8-byte record head */
+    cdb_free(&c) ;
+
+    {
+      long bad = -1 ;
+      for (long keep = 0 ; keep < size && bad < 0 ; keep += keep < 2048 ? 512 : 1)
+      {
+        char name[32] ;
+        snprintf(name, sizeof name, "trunc%ld", keep) ;
+        if (!copycdb("rules", name, keep)) { bad = keep ; break ; }
+        for (unsigned int i = 0 ; i < sizeof ips / sizeof *ips ; i++)
+        {
+          cdb t = CDB_ZERO ;
+          errno = 0 ;
+          if (!open_cdb(&t, name)) continue ;  /* an empty file cannot be mapped */
+          if (tcprules_match(&t, ips[i], &rule) != -1 || errno != EPROTO) bad = keep ;
+          cdb_free(&t) ;
+        }
+      }
+      if (bad >= 0) printf("# first bad truncation: %ld of %ld bytes\n", bad, size) ;
+      CHECK(bad < 0, "every truncated copy is an error for every address") ;
+    }
+
+    /* a data length one byte past the end, and one of 4 GiB */
+    CHECK(copycdb("rules", "pastend", -1) && patch32("pastend", dataoff - 4, (uint32_t)(size - dataoff + 1)), "corrupt a data length") ;
+    damaged("pastend", "1.2.3.4", 1) ;
+    damaged("pastend", "127.0.0.1", 0) ;
+    CHECK(copycdb("rules", "huge", -1) && patch32("huge", dataoff - 4, 0xffffffffU), "corrupt a data length to 2^32-1") ;
+    damaged("huge", "1.2.3.4", 1) ;
+    damaged("huge", "::1", 1) ;
+    /* a key length past the end */
+    CHECK(copycdb("rules", "keylen", -1) && patch32("keylen", dataoff - 8, 0x7fffffffU), "corrupt a key length") ;
+    damaged("keylen", "1.2.3.4", 0) ;
+    /* hash tables bigger than the file: a slot count of 2^29+1 wraps the
+       table to one slot, which a probe would circle 2^29 times */
+    CHECK(copycdb("rules", "slots", -1), "copy for slots") ;
+    for (unsigned int i = 0 ; i < 256 ; i++) patch32("slots", 8 * i + 4, 0x20000001U) ;
+    damaged("slots", "1.2.3.4", 1) ;
+    damaged("slots", "127.0.0.1", 1) ;
+    /* a table starting past the end */
+    CHECK(copycdb("rules", "tablepos", -1), "copy for tablepos") ;
+    for (unsigned int i = 0 ; i < 256 ; i++) patch32("tablepos", 8 * i, 0xfffffff8U) ;
+    damaged("tablepos", "1.2.3.4", 1) ;
+    /* the intact one still answers */
+    CHECK(copycdb("rules", "intact", -1), "copy intact") ;
+    CHECK(open_cdb(&c, "intact"), "cdb_init intact") ;
+    LOOKUP(&c, "1.2.3.4", "REJECTVIRUS=1;") ;
+    cdb_free(&c) ;
   }
 
   {
