@@ -153,7 +153,7 @@ case $result in
   "message 4"*)
     echo "temporary failure: scanner error? $(answer)"
     echo "  qmail-queue could not scan: is clamd running, can it be reached (socket"
-    echo "  group, CLAMD_SOCKET)? The qmail-smtpd log has a \"qhpsi:\" line with the error."
+    echo "  directory, CLAMD_SOCKET)? The qmail-smtpd log has a \"qhpsi:\" line with the error."
     status=1
     ;;
   lost*)
