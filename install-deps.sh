@@ -4,7 +4,7 @@
 # the apt-get line to run.
 
 pkgs="make gcc skalibs-dev libclamav-dev clamav clamav-daemon clamdscan
-  ucspi-tcp daemontools mailfront swaks maildrop zip python3 procps util-linux
+  ucspi-tcp daemontools mailfront swaks maildrop zip python3 procps util-linux acl
   clang libclang-rt-14-dev"
 missing=
 for p in $pkgs; do

@@ -48,4 +48,14 @@ if [ ! -d "$home/queue" ]; then
     echo "on the target, as root: $prefix/bin/qhpsi-mkqueue $prefix (sets the queue's owners)"
   fi
 fi
+# a set-id program beside ours that anyone may run is a way around the scan
+# (a kept qmail-queue.orig 4711 queues unscanned mail for every local user)
+for f in "$home"/bin/* "$home"/bin/.[!.]*; do
+  [ -f "$f" ] || continue
+  case ${f##*/} in qmail-queue|qhpsi) continue ;; esac
+  if [ -n "$(find "$f" -prune -perm /6000 -perm /001 2>/dev/null)" ]; then
+    echo "install: warning: $prefix/bin/${f##*/} is set-id and runnable by all: local users can" \
+      "queue mail through it unscanned; chmod 400 it, or remove it" >&2
+  fi
+done
 exit 0

@@ -1,6 +1,7 @@
 #!/bin/sh
-# qhpsi-selftest: sends the EICAR test message and a clean control message
-# through a running SMTP service and says what the virus scanner did.
+# qhpsi-selftest: sends the EICAR test message, EICAR nested deeper in zip
+# archives than clamd looks, and a clean control message through a running
+# SMTP service, and says what the virus scanner did.
 # Usage: qhpsi-selftest [-x] [-s host] [-p port] [-i localip] [-f sender]
 #        [-r recipient] [-t seconds]
 # Exit: 0 the scanner works, 1 it does not, 100 usage, 111 no connection.
@@ -43,7 +44,7 @@ case "$sender$rcpt$helo" in *[\<\>\ \	]*) die "addresses may not hold blanks or 
 # to it on fd 7. It prints one line: the step that ended the dialogue, then
 # the server's code and text ("message 554 ..."), or "lost STEP".
 session=$(cat <<'EOF'
-kind=$1 sender=$2 rcpt=$3 helo=$4
+kind=$1 sender=$2 rcpt=$3 helo=$4 nested=$5
 cr=$(printf '\r')
 code= text=
 reply() {
@@ -80,8 +81,6 @@ message() {
     echo "It is clean and should have been accepted."
     return
   fi
-  # the EICAR file as an attachment of its own, exactly its 68 bytes: the
-  # official signatures match that file, not the string inside a text
   b=qhpsi-selftest-$now
   echo "Content-Type: multipart/mixed; boundary=\"$b\""
   echo
@@ -89,6 +88,19 @@ message() {
   echo "Content-Type: text/plain; charset=us-ascii"
   echo
   echo "This message was sent by qhpsi-selftest to check the virus scanner."
+  if [ "$kind" = nested ]; then
+    echo "The attachment n20.zip holds the EICAR anti-virus test file in 20 zip"
+    echo "archives, one inside the other; it is harmless."
+    echo
+    echo "--$b"
+    echo "Content-Type: application/zip; name=\"n20.zip\""
+    echo "Content-Transfer-Encoding: base64"
+    echo "Content-Disposition: attachment; filename=\"n20.zip\""
+    echo
+    printf '%s\n' "$nested"
+    echo "--$b--"
+    return
+  fi
   echo "The attachment eicar.com is the EICAR anti-virus test file; it is harmless."
   echo
   echo "--$b"
@@ -96,7 +108,9 @@ message() {
   echo "Content-Transfer-Encoding: base64"
   echo "Content-Disposition: attachment; filename=\"eicar.com\""
   echo
-  # in three pieces, so that this program itself is no test file
+  # the EICAR file as an attachment of its own, exactly its 68 bytes: the
+  # official signatures match that file, not the string inside a text; in
+  # three pieces, so that this program itself is no test file
   printf '%s%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EI' 'CAR-STANDARD-ANTIVIRUS-' 'TEST-FILE!$H+H*' | base64
   echo "--$b--"
 }
@@ -115,6 +129,46 @@ exit 0
 EOF
 )
 
+# EICAR in 20 nested zip archives, deeper than clamd's MaxRecursion (16 by
+# default and in service/clamd). A clamd that reports what it could not scan
+# (AlertExceedsMax yes) says Heuristics.Limits.Exceeded.MaxRecursion; one
+# with a MaxRecursion above 20 finds the EICAR file itself. Made with zip 3.0:
+#   (the EICAR file) >eicar.com; f=eicar.com
+#   for i in $(seq 20); do zip -q -X -9 n$i.zip $f; f=n$i.zip; done
+#   base64 -w 76 n20.zip
+nested='UEsDBBQAAgAIAAAAISjBBVtWewYAAKwGAAAHAAAAbjE5LnppcHWVeVQSiBbGQdQ0t0pHxHHDZtwH
+leeCWzI6BAoaFpZhNJEblgq5kDWSCzqaTmEGoomVimauTS5lZi4vU5MhU3Gn0mwsG8XAEpdsdN55
+753zzpt7zz33fPf8zvfn/fBYkOJOgAJgu6AW8Cc5fHdlAGB7dmxdYuwRsPORNPwWpLMFqfwF/cJN
+JAqUAACV/0DO21AC+5yDjopBT49jCGbREUJorMMEwTF9V9QdvUL0QgsuPmFc2mso5EGzfS5PwZ8w
+sPwEBwxc6ANlTjHtivI/LSz+tN4skXx+IWEkS2SPki/spjnRYQDrV8ieMFYtWWEQAUhhKi0kT3FE
+B5RaEk0/QUsYWbIdfLolI4huTNvccdAtZeOg1y4JMlcI9MU2qRWnPYiqTrc24g+X8Kc7iWIJA1UW
+Hu3VoBZLdcHcc2JrVq0d/ZH1+Er9XZzl20zjcrND/q6vjtd45mGtn+arcdz94oxvtWSGKtk618hD
+7VfoiaWYpzioOvgU5fAGkNjxULlntInWet6w2aG90bz8nFQXXS72KPboHEjF8ewgA0lzeuODhXQM
+IJ+X11un3lAaQyWErJpVBvs9u9fou6tbUX1uPvzkleDUwvvLgLvSpZxlPcbMVaH+2SUjp0/FyKTo
+hupvdbUYuMXDfyi5zrIzsS0vPa8WGolJAe7H1NxvMRHuE9nIYBl+psRnPva5bW47m2HHwm5QfINB
+R8oX7YBir0hn+RROsA6yKmi0wVPAFrkf9ILjhCpr538ixDgc9rb2Helf9OPivemBrl0OxvEUDQUI
+Z5NgHjYAhi/m0r7B2kROU1S1QbyDV5Phxjelw7MaKZNpUutI0yFk7Lns+naT9i7aNRJbc+0E8UY8
+1Oz+uxle9X1BU8y8iaFV6T63OmrFkQaGp2btWVQ69pGFm1fR6Yp0m36JOH9lIAJmksatTSjtOFxS
+aCq/vlu12TjFMlZPMlFx/d6ww2oFM/3RyT4xrTNPJfhYvMvYz5wvQYC2628Eo/aSav2zjqKmnhei
+iVMB6O8e0t7rM4uUcU0R9u4Gzqbo+efBbuP3UGwjDAYI3v11EaIm4LHvJsoJXVOEayNndmcbLCx8
+4DnsXai8BqHeuv6uxZzytV3B5GDvb17hfnY/3KldiQlLDBrzGhP4zfHYd1QhF50fYHowv/bD00rH
+gBoPwN55vdEzfA6kq0pffgeZIZogZrAFtEGe/u5QVltokHDWcFlA6sq/yFy/FI32Z7vSVaGyVfbp
+6T469kR3n8gjO+t7ksq58jZjrewd72aSTDTFc2S6tNkQ2WV1zAm6qCY2dKLadnD9C4cC+52Ol1ia
+qT623aW4r3M142NlxOp5AXLzo/cGYj3xkLbiAQZrY4XUPfljTN1r1RcLcrTChVAocv9Lb8O3J8nq
+f2jJNo1u2DB27jyjy7RiXpJ3SY8SjXJ8WGnQN1Wat6MYXgm2IVjgXpHjqNSdN32tvfP9DQUGtHGv
+zWgi5JcTv90hk8WV2fvLq7qfdox/G9CYXsIizbKn5aMeIbCUq6czch/2HykNE+1xJ8LIk6OHWqRm
+VajEH/gk1imNpliZv4XVYwnPX2LCnQzUwiGs+eXD9jm6/aU6bgUz3K9yl7J05vaH2zybe70itmKn
+EuwHXUWcvDM9tRV+tr2gkZutvrO/E46WJasImkYoG+ojomtyBELDuTVlUMhBjiqMwOM2cp+F0TnN
+LLlLIDiRoGeF5aj3UBk5OQFSmgzK7Xxt0fE+9a12RmXvrc3beoKJb05Ioi8YeOS52OYs976pq5e1
+DqKzL+PSvyti7OktAOoUm4crdRdW82CQhreSBVqtE33s5yhlaOzcxfd9Ihj9d1/jsn+SJhQoeYpl
+L6kILipzKBrbVj+Dkg99Tm2zhsvRkMj0YrsR7hD25BHlKNeXYBC08HKOIPAm1/LuAHNgfLgF1oc3
+TGoTEATa0IzjhGVN8a9r+6b5Q1nQ7/VvTuC/3H7WGkH5nHCBXlBB1Y3TDbaoLxkXai/En3HhxeR5
+pJLhLVMPyP94LhxiS6Nc5GzL5NIIYvwHa1PJ0kBomcucPymuFfQI7DO/OA5DaaOxBebg49ExB57W
+JbFqG6nEMZDJK5uaPVGe9UPtnLNaS9QW01cGHaD+u56n1kfZrzs+f/VRtrZJZa99QTVtZK1p47FA
+BSPQ37/8fxc/FfDfAMBjlZS3JXCrHbf2B6Vt9S+rv4+Y/7VC/D8r8l/qT1BLAQIeAxQAAgAIAAAA
+ISjBBVtWewYAAKwGAAAHAAAAAAAAAAAAAACkgQAAAABuMTkuemlwUEsFBgAAAAABAAEANQAAAKAG
+AAAAAA=='
+
 err=$(mktemp "${TMPDIR:-/tmp}/$PROG.XXXXXX") || die "unable to create a temporary file" 111
 trap 'rm -f "$err"' EXIT
 limit=
@@ -123,7 +177,7 @@ command -v timeout >/dev/null && limit="timeout $seconds"
 # send KIND: the session's line in $result; 111 when there was no dialogue
 send() {
   result=$($limit tcpclient -RHl0 ${localip:+-i "$localip"} -T 10 "$host" "$port" \
-    sh -c "$session" session "$1" "$sender" "$rcpt" "$helo" 2>"$err")
+    sh -c "$session" session "$1" "$sender" "$rcpt" "$helo" "$nested" 2>"$err")
   rc=$?
   [ -n "$result" ] && return 0
   if [ "$rc" = 124 ]; then why="no answer within $seconds seconds"
@@ -135,10 +189,11 @@ send() {
 # the part of the line after the step name: "554 message contains virus"
 answer() { echo "${result#* }"; }
 
-status=0
+status=0 eicar=
 send eicar || exit 111
 case $result in
   "message 2"*)
+    eicar=accepted
     echo "accepted: $(answer)"
     echo "  The EICAR message was queued: as designed if REJECTVIRUS=0 applies to this"
     echo "  client. It must reach $rcpt (Subject \"qhpsi-selftest eicar message ...\")"
@@ -147,13 +202,14 @@ case $result in
     [ $strict = 1 ] && { echo "  -x: the EICAR message should have been refused."; status=1; }
     ;;
   "message 5"*)
+    eicar=refused
     echo "refused: $(answer)"
     echo "  The scanner found the EICAR test file and the message was refused."
     ;;
   "message 4"*)
     echo "temporary failure: scanner error? $(answer)"
     echo "  qmail-queue could not scan: is clamd running, can it be reached (socket"
-    echo "  group, CLAMD_SOCKET)? The qmail-smtpd log has a \"qhpsi:\" line with the error."
+    echo "  directory, CLAMD_SOCKET)? The qmail-smtpd log has a \"qhpsi:\" line with the error."
     status=1
     ;;
   lost*)
@@ -164,6 +220,37 @@ case $result in
     echo "not tested: the server answered the ${result%% *} step with $(answer)"
     status=1
     ;;
+esac
+
+# the nested archive: refused or tagged when clamd says what it could not scan
+send nested || exit 111
+case $result in
+  "message 2"*)
+    echo "nested archive accepted: $(answer)"
+    if [ "$eicar" = refused ]; then
+      echo "  clamd's limits read as clean: EICAR was refused, EICAR nested deeper than"
+      echo "  clamd looks was not. Set AlertExceedsMax yes in clamd.conf and restart clamd."
+      status=1
+    else
+      echo "  It must reach $rcpt (Subject \"qhpsi-selftest nested message ...\") with"
+      echo "  the first line \"X-QHPSI: virus found (Heuristics.Limits.Exceeded...)\" (or"
+      echo "  the EICAR signature). \"X-QHPSI: clean\" there means clamd's limits read"
+      echo "  as clean: set AlertExceedsMax yes in clamd.conf."
+      [ $strict = 1 ] && { echo "  -x: the nested archive should have been refused."; status=1; }
+    fi
+    ;;
+  "message 5"*)
+    echo "nested archive refused: $(answer)"
+    echo "  The scanner reported what it could not scan (or found EICAR in it)."
+    ;;
+  "message 4"*)
+    echo "nested archive: temporary failure: $(answer)"
+    echo "  As designed with QHPSILIMITS=error (clamd's limits reply is a scanner"
+    echo "  error); otherwise see the qhpsi line in the qmail-smtpd log."
+    [ "$eicar" = refused ] || [ "$eicar" = accepted ] || status=1
+    ;;
+  lost*) echo "nested archive: connection lost during the ${result#lost } step"; status=1 ;;
+  *) echo "nested archive not sent: the server answered the ${result%% *} step with $(answer)"; status=1 ;;
 esac
 
 send clean || exit 111

@@ -115,10 +115,15 @@ start_stack() {
   fi
   if [ "$SCANNER" = clamd ]; then
     cp -R "$TOP/service/clamd" "$SVC/clamd" || return 1
-    sed -i -e "s|/var/run/clamav/clamd.ctl|$STACK/run/clamd.ctl|" \
+    sed -i -e "s|/var/run/qhpsi-clamd/clamd.ctl|$STACK/run/clamd.ctl|" \
       -e "s|^DatabaseDirectory .*|DatabaseDirectory $STACK/db|" \
       -e "s|^TemporaryDirectory .*|TemporaryDirectory $STACK/clamtmp|" "$SVC/clamd/clamd.conf" &&
-      sed -i "s|^SOCKDIR=[^ ]*|SOCKDIR=$STACK/run|" "$SVC/clamd/run" || return 1
+      sed -i -e "s|^SOCKDIR=[^ ]*|SOCKDIR=$STACK/run|" \
+        -e "s|^SCANUSERS=\"\([^\"]*\)\"|SCANUSERS=\"\\1 qmaild\"|" "$SVC/clamd/run" || return 1
+    # the sandbox's qmail-queue and qhpsi have no set-id bits and run as
+    # qmaild: that user joins the scanning path (SCANUSERS) here, and only here
+    grep -q '^SCANUSERS="qmailq qscand qmaild"' "$SVC/clamd/run" ||
+      { _stack_say "service/clamd/run has no SCANUSERS line to extend"; return 1; }
     mkdir -m 700 "$STACK/clamtmp" && chown clamav: "$STACK/clamtmp" || return 1
     echo "$STACK/run/clamd.ctl" >"$SVC/qmail-smtpd/variables/CLAMD_SOCKET"
   else
@@ -127,7 +132,7 @@ start_stack() {
   fi
   # never anything of the system's own
   if grep -v '^ *#' "$SVC"/qmail-smtpd/run "$SVC"/clamd/run "$SVC"/clamd/clamd.conf 2>/dev/null |
-      grep -q -e /var/run/clamav -e /var/lib/clamav -e /var/qmail -e /etc/tcp.smtp; then
+      grep -q -e /var/run/clamav -e /var/run/qhpsi-clamd -e /var/lib/clamav -e /var/qmail -e /etc/tcp.smtp; then
     _stack_say "the sandbox copy still names system paths"; return 1
   fi
 
