@@ -24,14 +24,14 @@ static char const *const vars[] =
 {
   "QHPSI", "QHPSIMINSIZE", "QHPSIMAXSIZE", "QHPSIRC", "QHPSIRN", "REJECTVIRUS",
   "VIRUSFORWARD", "QHPSITIMEOUT", "QHPSIFAIL", "QHPSIHELPER", "PLUGINDIR",
-  "QUEUE_PLUGIN_SYMB", "QHPSICUSTOMERR", "QHPSIOVERSIZE", "QHPSILIMITS",
-  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "QHPSIRULES", "TMPDIR",
+  "QUEUE_PLUGIN_SYMB", "QUEUE_PLUGIN", "QHPSICUSTOMERR", "QHPSIOVERSIZE", "QHPSILIMITS",
+  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR",
   0
 } ;
 #define NVARS (sizeof vars / sizeof *vars - 1)
 char const *const policy_scannervars[] =
 {
-  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "QHPSIRULES", "TMPDIR", 0
+  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR", 0
 } ;
 
 static char const *val[NVARS] ;
@@ -178,6 +178,33 @@ static int plainname (char const *s)
   return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") ;
 }
 
+/* PLUGINDIR is a subdirectory name of the plugin directory dir. IndiMail
+   sites write the directory itself ("plugins", relative to the qmail
+   home, or its absolute name), or a subdirectory of it by that path: those
+   mean the same here. Returns the subdirectory name ("" for dir itself), or
+   0 for anything else, which would leave the plugin directory. */
+static char const *pluginsub (char const *s, char const *dir)
+{
+  size_t n = strlen(dir) ;
+  if (!strncmp(s, "plugins", 7) && (!s[7] || s[7] == '/')) s += 7 ;
+  else if (!strncmp(s, dir, n) && (!s[n] || s[n] == '/')) s += n ;
+  else return plainname(s) ? s : 0 ;
+  while (*s == '/') s++ ;
+  if (!*s) return s ;
+  {
+    size_t len = strcspn(s, "/") ;
+    /* one name, and at most trailing slashes after it */
+    if (s[len + strspn(s + len, "/")]) return 0 ;
+    if (s[len])
+    {
+      char *t = strndup(s, len) ;
+      if (!t || !plainname(t)) return 0 ;
+      return t ;
+    }
+  }
+  return plainname(s) ? s : 0 ;
+}
+
 static int interpret (policy *p)
 {
   char const *s ;
@@ -226,8 +253,12 @@ static int interpret (policy *p)
   s = get(p->bad) ;
   if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return 0 ;
   p->virusforward = s ;
-  p->bad = "QUEUE_PLUGIN_SYMB" ;
-  if ((s = get(p->bad)))
+  /* IndiMail spells it QUEUE_PLUGIN too; two different names are an error */
+  p->bad = "QUEUE_PLUGIN" ;
+  s = get(p->bad) ;
+  if (s && get("QUEUE_PLUGIN_SYMB") && strcmp(s, get("QUEUE_PLUGIN_SYMB"))) return 0 ;
+  if (!s) s = get(p->bad = "QUEUE_PLUGIN_SYMB") ;
+  if (s)
   {
     if (!*s || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(s)) return 0 ;
     p->symb = s ;
@@ -236,9 +267,9 @@ static int interpret (policy *p)
   p->plugindir = paths_join(paths_home, "plugins") ;
   if (!p->plugindir) return 0 ;
   p->pluginsub = "" ;
-  if ((s = get(p->bad)))
+  if ((s = get(p->bad)) && !(s = pluginsub(s, p->plugindir))) return 0 ;
+  if (s && *s)
   {
-    if (!plainname(s)) return 0 ;
     p->pluginsub = s ;
     p->plugindir = paths_join(p->plugindir, s) ;
     if (!p->plugindir) return 0 ;
