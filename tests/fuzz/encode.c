@@ -1,0 +1,71 @@
+/* tests/fuzz/encode.c: the encodings between programs and into headers:
+   the helper's verdict answer (helper_parse, and helper_report back), and
+   the xtext of recipients in X-Quarantine-ID (verdict_xtext). */
+
+#include <string.h>
+#include <unistd.h>
+#include <skalibs/stralloc.h>
+#include "helper.h"
+#include "verdict.h"
+#include "fuzz.h"
+
+static int unhex (char c)
+{
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1 ;
+}
+
+static void xtext (uint8_t const *data, size_t size)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  char *s = fuzz_strdup(data, size) ;
+  size_t i, j = 0 ;
+  FUZZ_ASSERT(verdict_xtext(&sa, s)) ;
+  /* nothing that could end a header field, and it decodes back exactly */
+  for (i = 0 ; i < sa.len ; i++) FUZZ_ASSERT(sa.s[i] > ' ' && sa.s[i] <= '~' && sa.s[i] != '=') ;
+  for (i = 0 ; i < sa.len ; j++)
+  {
+    char c = sa.s[i] ;
+    if (c == '+')
+    {
+      FUZZ_ASSERT(i + 2 < sa.len) ;
+      FUZZ_ASSERT(unhex(sa.s[i+1]) >= 0 && unhex(sa.s[i+2]) >= 0) ;
+      c = (char)(unhex(sa.s[i+1]) << 4 | unhex(sa.s[i+2])) ;
+      i += 3 ;
+    }
+    else i++ ;
+    FUZZ_ASSERT(s[j] == c) ;
+  }
+  FUZZ_ASSERT(!s[j]) ;
+  stralloc_free(&sa) ;
+  free(s) ;
+}
+
+static void answer (uint8_t const *data, size_t size)
+{
+  struct qhpsi_result r, back ;
+  int p[2] ;
+  char buf[2 + QHPSI_TEXTLEN] ;
+  ssize_t n ;
+  memset(&r, 0x55, sizeof r) ;
+  if (!helper_parse((char const *)data, size, &r)) return ;
+  /* a good answer is a letter, text without NUL, one NUL, and fits */
+  FUZZ_ASSERT(size >= 2 && size <= 1 + QHPSI_TEXTLEN && !data[size - 1]) ;
+  FUZZ_ASSERT(strlen(r.text) == size - 2) ;
+  FUZZ_ASSERT(r.verdict == QHPSI_CLEAN || r.verdict == QHPSI_INFECTED || r.verdict == QHPSI_ERROR) ;
+  /* and what the helper writes for it is the same bytes */
+  if (pipe(p) < 0) abort() ;
+  FUZZ_ASSERT(helper_report(p[1], &r)) ;
+  close(p[1]) ;
+  n = read(p[0], buf, sizeof buf) ;
+  close(p[0]) ;
+  FUZZ_ASSERT(n == (ssize_t)size && !memcmp(buf, data, size)) ;
+  FUZZ_ASSERT(helper_parse(buf, n, &back) && back.verdict == r.verdict && !strcmp(back.text, r.text)) ;
+}
+
+int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
+{
+  if (!size) return 0 ;
+  if (data[0] & 1) xtext(data + 1, size - 1) ;
+  else answer(data + 1, size - 1) ;
+  return 0 ;
+}
