@@ -35,7 +35,7 @@ PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
 PLUGLIBS_clamav = -lclamav
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
-	tests/unit/tcprules tests/unit/verdict tests/unit/maildir
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck
