@@ -2,6 +2,9 @@
 
 PREFIX ?= /var/qmail
 DESTDIR ?=
+# where make install puts qhpsi.h and libqhpsi-qmail.a for patched qmail trees
+INCDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
 SPLIT ?= 23
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -109,7 +112,7 @@ service/tcp.smtp.cdb: service/tcp.smtp
 
 # ---- install: qmail's owners and modes; with DESTDIR nothing is chowned
 install: all
-	sh src/install.sh "$(DESTDIR)" "$(PREFIX)"
+	INCDIR="$(INCDIR)" LIBDIR="$(LIBDIR)" sh src/install.sh "$(DESTDIR)" "$(PREFIX)"
 
 clean:
 	rm -f src/*.o src/*.a src/*.syms tests/*.o tests/patches/*.o tests/patches/linkcheck $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
