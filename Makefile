@@ -7,6 +7,7 @@ INCDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
 SPLIT ?= 23
 CC ?= cc
+OBJCOPY ?= objcopy
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 # qmail's users and groups, looked up by name at run time and used by make install
@@ -60,7 +61,7 @@ src/qhpsi-qmail.syms: include/qhpsi.h
 	sed -n 's/^extern .* \(qhpsi_[a-z_]*\) (.*/\1/p' include/qhpsi.h > $@
 src/qhpsi-qmail.o: $(LIBOBJ) src/qhpsi-qmail.syms
 	$(CC) -r -nostdlib -o $@.all $(LIBOBJ) -l:libskarnet.a
-	objcopy --keep-global-symbols=src/qhpsi-qmail.syms $@.all $@
+	$(OBJCOPY) --keep-global-symbols=src/qhpsi-qmail.syms $@.all $@
 	rm -f $@.all
 $(QMAILLIB): src/qhpsi-qmail.o
 	rm -f $@ && ar rcs $@ src/qhpsi-qmail.o
