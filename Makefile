@@ -2,8 +2,12 @@
 
 PREFIX ?= /var/qmail
 DESTDIR ?=
+# where make install puts qhpsi.h and libqhpsi-qmail.a for patched qmail trees
+INCDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
 SPLIT ?= 23
 CC ?= cc
+OBJCOPY ?= objcopy
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 # qmail's users and groups, looked up by name at run time and used by make install
@@ -18,13 +22,15 @@ HARDEN = -fsanitize=address,undefined -fno-omit-frame-pointer -fPIC
 HARDLD = -fsanitize=address,undefined
 SANOBJ = tests/sanitize-options.o
 endif
-ALLCFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Isrc -Iplugins
+ALLCFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -Isrc -Iplugins
 LIBS = -l:libskarnet.a
 
 # ---- the library every program shares
 LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
 	src/tcprules.o src/template.o src/child.o src/scan.o src/plugin.o \
-	src/scanstep.o src/verdict.o src/helper.o src/maildir.o
+	src/scanstep.o src/verdict.o src/helper.o src/maildir.o src/api.o
+# ---- the library a qmail tree links
+QMAILLIB = src/libqhpsi-qmail.a
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
@@ -33,22 +39,33 @@ PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
 PLUGLIBS_clamav = -lclamav
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
-	tests/unit/tcprules tests/unit/verdict tests/unit/maildir
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/stubborn.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck
 BENCHPROGS = tests/bench/qqbench
 
-all: $(PROGS) $(SCRIPTS) $(PLUGINS)
+all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
 
 src/paths.o: Makefile
 src/paths.o: ALLCFLAGS += $(QUSERS)
-%.o: %.c src/*.h plugins/qhpsi-plugin.h
+%.o: %.c src/*.h include/qhpsi.h plugins/qhpsi-plugin.h
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
 src/libqhpsi.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)
+
+# ---- the library a qmail tree links (qmail-1.03-patches/README): one object,
+# skalibs inside, whose only global definitions are the qhpsi_* of qhpsi.h
+src/qhpsi-qmail.syms: include/qhpsi.h
+	sed -n 's/^extern .* \(qhpsi_[a-z_]*\) (.*/\1/p' include/qhpsi.h > $@
+src/qhpsi-qmail.o: $(LIBOBJ) src/qhpsi-qmail.syms
+	$(CC) -r -nostdlib -o $@.all $(LIBOBJ) -l:libskarnet.a
+	$(OBJCOPY) --keep-global-symbols=src/qhpsi-qmail.syms $@.all $@
+	rm -f $@.all
+$(QMAILLIB): src/qhpsi-qmail.o
+	rm -f $@ && ar rcs $@ src/qhpsi-qmail.o
 
 src/%: src/%.o src/libqhpsi.a $(SANOBJ)
 	$(CC) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
@@ -68,11 +85,17 @@ tests/plugins/%: tests/plugins/%.c src/libqhpsi.a $(SANOBJ)
 tests/unit/%: tests/unit/%.c tests/unit/unit.h src/libqhpsi.a $(SANOBJ)
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
 
+# the link test: the API next to objects that define qmail's names
+tests/patches/linkcheck: tests/patches/linkcheck.o tests/patches/qmailnames.o $(QMAILLIB) $(SANOBJ)
+	$(CC) $(HARDLD) $(LDFLAGS) -o $@ tests/patches/linkcheck.o tests/patches/qmailnames.o $(SANOBJ) $(QMAILLIB) -ldl
+tests/patches/%.o: tests/patches/%.c tests/patches/qmailnames.h include/qhpsi.h
+	$(CC) $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -c -o $@ $<
+
 tests/bench/%: tests/bench/%.c
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl
 
 check: test
-test: all $(UNITS) $(TESTPLUGINS) $(TESTPROGS)
+test: all $(UNITS) $(TESTPLUGINS) $(TESTPROGS) tests/patches/linkcheck
 	sh tests/run
 
 bench: all $(TESTPLUGINS) $(BENCHPROGS)
@@ -91,10 +114,10 @@ service/tcp.smtp.cdb: service/tcp.smtp
 
 # ---- install: qmail's owners and modes; with DESTDIR nothing is chowned
 install: all
-	sh src/install.sh "$(DESTDIR)" "$(PREFIX)"
+	INCDIR="$(INCDIR)" LIBDIR="$(LIBDIR)" sh src/install.sh "$(DESTDIR)" "$(PREFIX)"
 
 clean:
-	rm -f src/*.o src/*.a tests/*.o $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
+	rm -f src/*.o src/*.a src/*.syms tests/*.o tests/patches/*.o tests/patches/linkcheck $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
 		$(UNITS) $(TESTPROGS) $(BENCHPROGS) service/tcp.smtp.cdb
 
 .PHONY: all test check bench demo install clean

@@ -41,6 +41,13 @@ for m in doc/*.[0-9]; do
   sec=${m##*.}
   i "$m" "man/man$sec" 0644 root:root
 done
+# the API a patched qmail-queue.c builds with (qmail-1.03-patches/README):
+# its header and library, where conf-qhpsi of the qmail tree points
+for f in include/qhpsi.h:${INCDIR:-$prefix/include} src/libqhpsi-qmail.a:${LIBDIR:-$prefix/lib}; do
+  d=$dest${f#*:} f=${f%%:*}
+  mkdir -p "$d" && cp "$f" "$d/.tmp.${f##*/}" && chmod 0644 "$d/.tmp.${f##*/}" &&
+    mv -f "$d/.tmp.${f##*/}" "$d/${f##*/}" || die "unable to install $f in $d"
+done
 mkdir -p "$home/control" || die "unable to create $home/control"
 if [ ! -d "$home/queue" ]; then
   if [ -z "$dest" ]; then src/qhpsi-mkqueue "$home" || exit 111

@@ -4,21 +4,18 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
 #include <skalibs/buffer.h>
 
+#include "qhpsi.h"
 #include "envelope.h"
 #include "paths.h"
-#include "policy.h"
 #include "qqexit.h"
 #include "queue.h"
 #include "received.h"
-#include "scanstep.h"
-#include "verdict.h"
 
 #define DEATH 86400 /* as qmail: must stay below qmail-send's 36-hour OSSIFIED */
 
@@ -57,8 +54,8 @@ int main (void)
   char received[RECEIVED_MAX] ;
   size_t receivedlen ;
   buffer envin = BUFFER_INIT(&buffer_read, 1, buf, sizeof buf) ;
-  struct qhpsi_result result ;
-  policy pol ;
+  char const *e ;
+  size_t elen ;
   qusers users ;
   uid_t uid = getuid() ;
   unsigned long pid = getpid() ;
@@ -72,14 +69,8 @@ int main (void)
   umask(033) ;
   if (!paths_init()) die(QQ_NOMEM) ;
   if (chdir(paths_home) < 0) die(QQ_HOME) ;
-  r = policy_load(&pol, uid) ;
-  if (r)
-  {
-    struct qhpsi_result bad = { .verdict = QHPSI_ERROR } ;
-    snprintf(bad.text, sizeof bad.text, "bad %s", pol.bad ? pol.bad : "setting") ;
-    verdict_log(pid, &pol, 0, "none", "error", &bad, "config", 0) ;
-    die(r) ;
-  }
+  r = qhpsi_init(paths_home, paths_queue, uid) ;
+  if (r != QHPSI_GOON) die(r) ;
   if (chdir(paths_queue) < 0) die(QQ_QUEUE) ;
   qusers_init(&users, uid) ;
   receivedlen = received_fmt(received, pid, uid, &users, start) ;
@@ -90,11 +81,14 @@ int main (void)
   if (!r) r = queue_copyin(&q, 0) ;
   if (!r) r = envelope_read(&envin, &env) ;
   if (r) die(r) ;
-  /* the scan sees the message as it will be queued; nothing is published yet */
-  r = scanstep(&q, &pol, &env, pid, &result) ;
-  if (r >= 0) die(scanstep_customerr(&pol, r, &result)) ;
+  /* the scan sees the message as it will be queued; nothing is published
+     yet. Through the public API, the one a patched qmail uses. */
+  e = env.sa.s ;
+  elen = env.sa.len ;
+  r = qhpsi_scan(q.messfd, q.messfn, pid, &e, &elen) ;
+  if (r != QHPSI_GOON) die(r) ;
   r = queue_syncmess(&q) ;
-  if (!r) r = queue_writeintd(&q, uid, env.sa.s, env.sa.len) ;
+  if (!r) r = queue_writeintd(&q, uid, e, elen) ;
   if (!r) r = queue_publish(&q) ;
   if (r) die(r) ;
   _exit(QQ_OK) ;

@@ -1,0 +1,46 @@
+/* qhpsi.h: the QHPSI scan step of a qmail-queue, as a small stable C API.
+   A qmail-queue calls it once the message and the envelope are written and
+   before anything is linked into todo/. Every function returns QHPSI_GOON
+   or the exit code qmail-queue must leave with (see qmail-queue(8)); none
+   exits, prints to fd 1 or keeps a descriptor open. The API lives in one
+   object that defines no other global symbol, so it links into a qmail
+   tree next to qmail's own stralloc, env, str, fmt ... functions. */
+
+#ifndef QHPSI_H
+#define QHPSI_H
+
+#include <stddef.h>
+
+#define QHPSI_API_VERSION 1
+#define QHPSI_GOON (-1) /* go on: publish the message in todo/ */
+
+/* Resolves the QHPSI policy for the caller whose real uid is uid: its
+   environment counts only for root and the users of control/qhpsitrusted,
+   else control/qhpsi/ alone; control/qhpsi.cdb may override per client.
+   home is the absolute qmail home, queue the absolute queue directory (0:
+   home/queue). Changes no current directory; leaves the environment holding
+   only the resolved variables. Returns QHPSI_GOON, or 55 / 51 after the log
+   line. Call it once, before qhpsi_scan or qhpsi_scanqueued. */
+extern int qhpsi_init (char const *home, char const *queue, unsigned long uid) ;
+
+/* The scan step for the message file messfn (relative to the current
+   directory, which is the queue directory, as "mess/N/INODE"), open
+   read-write on messfd and holding the whole message; env, envlen: the
+   envelope entries as intd stores them ("F<sender>\0T<rcpt>\0...", without
+   the terminating empty entry). Scans, puts X-QHPSI: (and X-Quarantine-ID:)
+   in front of the message, writes the log line on fd 2. On QHPSI_GOON,
+   *env and *envlen may point to a new envelope (VIRUSFORWARD), valid until
+   the next call; the message is not fsync'ed. Otherwise returns 33 (virus),
+   77 (scanner error), 31 (refused by size), 0 (blackholed: publish
+   nothing), 82 (the reply text went out on the custom error channel, fd 6),
+   or a queue error; the caller removes the message. qp names the message in
+   the log (qmail-queue's pid). */
+extern int qhpsi_scan (int messfd, char const *messfn, unsigned long qp, char const **env, size_t *envlen) ;
+
+/* The same for a qmail-queue that has already written and fsync'ed both
+   messfn and intdfn ("intd/INODE", "u<uid>\0p<pid>\0" then the envelope):
+   reads the envelope from intd, rewrites intd for VIRUSFORWARD, and fsyncs
+   what it changed before returning QHPSI_GOON. */
+extern int qhpsi_scanqueued (char const *messfn, char const *intdfn, unsigned long qp) ;
+
+#endif

@@ -1,0 +1,159 @@
+/* api.c: the public QHPSI API of qhpsi.h, on top of policy_load and
+   scanstep: what the project's qmail-queue and a patched qmail's call. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <skalibs/allreadwrite.h>
+#include <skalibs/stralloc.h>
+
+#include "qhpsi.h"
+#include "envelope.h"
+#include "paths.h"
+#include "policy.h"
+#include "qqexit.h"
+#include "queue.h"
+#include "scanstep.h"
+#include "verdict.h"
+
+static policy pol ;
+static int ready ;
+static envelope env = ENVELOPE_ZERO ;
+
+int qhpsi_init (char const *home, char const *queue, unsigned long uid)
+{
+  int here, r ;
+  if (!home || home[0] != '/' || (queue && queue[0] != '/')) return QQ_HOME ;
+  paths_home = home ;
+  paths_queue = queue ? queue : paths_join(home, "queue") ;
+  if (!paths_queue) return QQ_NOMEM ;
+  /* policy_load reads control/ relative to the home */
+  here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (here < 0) return QQ_HOME ;
+  if (chdir(home) < 0) { close(here) ; return QQ_HOME ; }
+  r = policy_load(&pol, uid) ;
+  if (fchdir(here) < 0 && !r) r = QQ_HOME ;
+  close(here) ;
+  if (r)
+  {
+    struct qhpsi_result bad = { .verdict = QHPSI_ERROR } ;
+    snprintf(bad.text, sizeof bad.text, "bad %s", pol.bad ? pol.bad : "setting") ;
+    verdict_log(getpid(), &pol, 0, "none", "error", &bad, "config", 0) ;
+    return r ;
+  }
+  ready = 1 ;
+  return QHPSI_GOON ;
+}
+
+/* env gets the entries of s; they were checked when the envelope was read,
+   but a short or odd one is still refused rather than trusted */
+static int setenvelope (char const *s, size_t len)
+{
+  size_t i ;
+  env.sa.len = 0 ;
+  env.nrcpt = 0 ;
+  if (!len || s[0] != 'F' || s[len - 1]) return QQ_ENVELOPE ;
+  if (!stralloc_catb(&env.sa, s, len)) return QQ_NOMEM ;
+  i = strlen(s) + 1 ;
+  env.rcptpos = i ;
+  while (i < len)
+  {
+    if (s[i] != 'T') return QQ_ENVELOPE ;
+    i += strlen(s + i) + 1 ;
+    env.nrcpt++ ;
+  }
+  return 0 ;
+}
+
+/* the core both entry points share; q describes the message */
+static int step (queue *q, unsigned long qp)
+{
+  struct qhpsi_result result ;
+  int r = scanstep(q, &pol, &env, qp, &result) ;
+  return r >= 0 ? scanstep_customerr(&pol, r, &result) : QHPSI_GOON ;
+}
+
+static int fill (queue *q, int messfd, char const *messfn)
+{
+  struct stat st ;
+  size_t n = strlen(messfn) ;
+  if (n >= sizeof q->messfn) return QQ_MESS ;
+  memset(q, 0, sizeof *q) ;
+  if (fstat(messfd, &st) < 0) return QQ_MESS ;
+  q->messfd = messfd ;
+  q->messlen = st.st_size ;
+  q->pid = getpid() ;
+  memcpy(q->messfn, messfn, n + 1) ;
+  return 0 ;
+}
+
+int qhpsi_scan (int messfd, char const *messfn, unsigned long qp, char const **e, size_t *elen)
+{
+  queue q ;
+  int r ;
+  if (!ready) return QQ_CONFIG ;
+  r = fill(&q, messfd, messfn) ;
+  if (!r) r = setenvelope(*e, *elen) ;
+  if (r) return r ;
+  r = step(&q, qp) ;
+  if (r == QHPSI_GOON) { *e = env.sa.s ; *elen = env.sa.len ; }
+  return r ;
+}
+
+/* intd: "u<uid>\0p<pid>\0" then the envelope */
+static int readintd (int fd, stralloc *sa, size_t *envpos)
+{
+  char buf[4096] ;
+  size_t i = 0 ;
+  ssize_t r ;
+  while ((r = fd_read(fd, buf, sizeof buf)) > 0)
+    if (!stralloc_catb(sa, buf, r)) return QQ_NOMEM ;
+  if (r < 0) return QQ_READ ;
+  for (int k = 0 ; k < 2 ; k++)
+  {
+    char const *z = i < sa->len ? memchr(sa->s + i, 0, sa->len - i) : 0 ;
+    if (!z || sa->s[i] != "up"[k]) return QQ_INTD ;
+    i = z - sa->s + 1 ;
+  }
+  *envpos = i ;
+  return 0 ;
+}
+
+int qhpsi_scanqueued (char const *messfn, char const *intdfn, unsigned long qp)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  queue q ;
+  size_t envpos ;
+  uint64_t before ;
+  int messfd, intdfd, r ;
+  if (!ready) return QQ_CONFIG ;
+  if (!pol.qhpsi) return QHPSI_GOON ;
+  messfd = open(messfn, O_RDWR | O_CLOEXEC) ;
+  if (messfd < 0) return QQ_MESS ;
+  intdfd = open(intdfn, O_RDWR | O_CLOEXEC) ;
+  if (intdfd < 0) { close(messfd) ; return QQ_INTD ; }
+  r = fill(&q, messfd, messfn) ;
+  if (!r) r = readintd(intdfd, &sa, &envpos) ;
+  if (!r) r = setenvelope(sa.s + envpos, sa.len - envpos) ;
+  if (r) goto end ;
+  before = q.messlen ;
+  r = step(&q, qp) ;
+  if (r != QHPSI_GOON) goto end ;
+  if (q.messlen != before && fsync(messfd) < 0) { r = QQ_WRITE ; goto end ; }
+  /* VIRUSFORWARD: the same u and p entries, the new envelope */
+  if (env.sa.len != sa.len - envpos || memcmp(env.sa.s, sa.s + envpos, env.sa.len))
+  {
+    if (ftruncate(intdfd, envpos) < 0
+     || pwrite(intdfd, env.sa.s, env.sa.len, envpos) != (ssize_t)env.sa.len
+     || fsync(intdfd) < 0) r = QQ_WRITE ;
+  }
+ end:
+  stralloc_free(&sa) ;
+  close(intdfd) ;
+  close(messfd) ;
+  return r ;
+}
