@@ -149,7 +149,7 @@ int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
   else if (e == QQ_REFUSED)
     n = snprintf(msg, sizeof msg, "Dmessage too big to be scanned (#5.3.4)") ;
   else if (e == QQ_SCANERROR)
-    n = snprintf(msg, sizeof msg, "Zunable to run QHPSI scanner (#4.3.0)") ;
+    n = snprintf(msg, sizeof msg, "Zunable to run the virus scanner (#4.3.0)") ;
   else return e ;
   if (n <= 0 || (size_t)n >= sizeof msg || write(6, msg, n) != n) return e ;
   return QQ_CUSTOMERR ;
