@@ -11,8 +11,10 @@ build="make gcc skalibs-dev libclamav-dev"
 # (daemontools-run starts svscan on /etc/service), setfacl for clamd's socket
 run="clamav-daemon clamav-freshclam ucspi-tcp daemontools daemontools-run acl"
 # for the tests and the demo: the clients they drive, mailfront as the front
-# end, maildrop for the quarantine recipe, zip for test archives
-tests="clamav clamdscan mailfront swaks maildrop zip python3 procps util-linux"
+# end, maildrop for the quarantine recipe, zip for test archives, clang and
+# its fuzzer runtime for make fuzz
+tests="clamav clamdscan mailfront swaks maildrop zip python3 procps util-linux
+  clang libclang-rt-14-dev"
 
 case ${1:-} in
   '') pkgs="$build $run $tests" ;;
