@@ -5,13 +5,16 @@ DESTDIR ?=
 # where make install puts qhpsi.h and libqhpsi-qmail.a for patched qmail trees
 INCDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
+# the queue's split: qmail's conf-split; every object and qhpsi-mkqueue get it
 SPLIT ?= 23
 CC ?= cc
+AR ?= ar
 OBJCOPY ?= objcopy
 CFLAGS ?= -O2 -g
+CPPFLAGS ?=
 LDFLAGS ?=
-# qmail's users and groups, looked up by name at run time and used by make install
-QUSERS = -DQHPSI_HOME=\"$(PREFIX)\" -DQHPSI_SPLIT=$(SPLIT)
+# compiled-in settings, for every object; a change rebuilds everything (conf.stamp)
+CONF = -DQHPSI_HOME=\"$(PREFIX)\" -DQHPSI_SPLIT=$(SPLIT)
 
 WARN = -std=c99 -D_GNU_SOURCE -Wall -Wextra
 HARDEN = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC
@@ -22,7 +25,7 @@ HARDEN = -fsanitize=address,undefined -fno-omit-frame-pointer -fPIC
 HARDLD = -fsanitize=address,undefined
 SANOBJ = tests/sanitize-options.o
 endif
-ALLCFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -Isrc -Iplugins
+ALLCFLAGS = $(WARN) $(HARDEN) $(CONF) $(CPPFLAGS) $(CFLAGS) -Iinclude -Isrc -Iplugins
 LIBS = -l:libskarnet.a
 
 # ---- the library every program shares
@@ -48,13 +51,17 @@ BENCHPROGS = tests/bench/qqbench
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
 
-src/paths.o: Makefile
-src/paths.o: ALLCFLAGS += $(QUSERS)
-%.o: %.c src/*.h include/qhpsi.h plugins/qhpsi-plugin.h
+# conf.stamp: what was compiled in, and with what; rewritten (and so every
+# object rebuilt) only when one of these changes since the last make
+CONFLINE = PREFIX=$(PREFIX) SPLIT=$(SPLIT) CC=$(CC) CFLAGS=$(CFLAGS) CPPFLAGS=$(CPPFLAGS) LDFLAGS=$(LDFLAGS) SANITIZE=$(SANITIZE)
+conf.stamp: FORCE
+	@echo '$(CONFLINE)' | cmp -s - $@ || echo '$(CONFLINE)' > $@
+
+%.o: %.c src/*.h include/qhpsi.h plugins/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
 src/libqhpsi.a: $(LIBOBJ)
-	rm -f $@ && ar rcs $@ $(LIBOBJ)
+	rm -f $@ && $(AR) rcs $@ $(LIBOBJ)
 
 # ---- the library a qmail tree links (qmail-1.03-patches/README): one object,
 # skalibs inside, whose only global definitions are the qhpsi_* of qhpsi.h
@@ -65,20 +72,20 @@ src/qhpsi-qmail.o: $(LIBOBJ) src/qhpsi-qmail.syms
 	$(OBJCOPY) --keep-global-symbols=src/qhpsi-qmail.syms $@.all $@
 	rm -f $@.all
 $(QMAILLIB): src/qhpsi-qmail.o
-	rm -f $@ && ar rcs $@ src/qhpsi-qmail.o
+	rm -f $@ && $(AR) rcs $@ src/qhpsi-qmail.o
 
 src/%: src/%.o src/libqhpsi.a $(SANOBJ)
-	$(CC) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
+	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
 
-src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh Makefile
+src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh conf.stamp
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
 src/qhpsi-selftest: src/qhpsi-selftest.sh
 	cp $< $@ && chmod 755 $@
 
-plugins/%.so tests/plugins/%.so: plugins/%.c plugins/qhpsi-plugin.h
+plugins/%.so tests/plugins/%.so: plugins/%.c plugins/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
 tests/plugins/unsafe.so: tests/plugins/fake.c
-tests/plugins/%.so: tests/plugins/%.c plugins/qhpsi-plugin.h
+tests/plugins/%.so: tests/plugins/%.c plugins/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $<
 tests/plugins/%: tests/plugins/%.c src/libqhpsi.a $(SANOBJ)
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
@@ -87,11 +94,11 @@ tests/unit/%: tests/unit/%.c tests/unit/unit.h src/libqhpsi.a $(SANOBJ)
 
 # the link test: the API next to objects that define qmail's names
 tests/patches/linkcheck: tests/patches/linkcheck.o tests/patches/qmailnames.o $(QMAILLIB) $(SANOBJ)
-	$(CC) $(HARDLD) $(LDFLAGS) -o $@ tests/patches/linkcheck.o tests/patches/qmailnames.o $(SANOBJ) $(QMAILLIB) -ldl
-tests/patches/%.o: tests/patches/%.c tests/patches/qmailnames.h include/qhpsi.h
-	$(CC) $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -c -o $@ $<
+	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ tests/patches/linkcheck.o tests/patches/qmailnames.o $(SANOBJ) $(QMAILLIB) -ldl
+tests/patches/%.o: tests/patches/%.c tests/patches/qmailnames.h include/qhpsi.h conf.stamp
+	$(CC) $(WARN) $(HARDEN) $(CPPFLAGS) $(CFLAGS) -Iinclude -c -o $@ $<
 
-tests/bench/%: tests/bench/%.c
+tests/bench/%: tests/bench/%.c conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl
 
 check: test
@@ -115,10 +122,12 @@ service/tcp.smtp.cdb: service/tcp.smtp
 # ---- install: qmail's owners and modes; with DESTDIR nothing is chowned
 install: all
 	INCDIR="$(INCDIR)" LIBDIR="$(LIBDIR)" sh src/install.sh "$(DESTDIR)" "$(PREFIX)"
+uninstall:
+	INCDIR="$(INCDIR)" LIBDIR="$(LIBDIR)" sh src/install.sh -u "$(DESTDIR)" "$(PREFIX)"
 
 clean:
 	rm -f src/*.o src/*.a src/*.syms tests/*.o tests/patches/*.o tests/patches/linkcheck $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
-		$(UNITS) $(TESTPROGS) $(BENCHPROGS) service/tcp.smtp.cdb
+		$(UNITS) $(TESTPROGS) $(BENCHPROGS) service/tcp.smtp.cdb conf.stamp
 
-.PHONY: all test check bench demo install clean
+.PHONY: all test check bench demo install uninstall clean FORCE
 .SECONDARY:

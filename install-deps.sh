@@ -1,11 +1,26 @@
 #!/bin/sh
-# install-deps.sh: installs the Debian packages qhpsi needs to build, test
-# and run its demo. As root it installs what is missing; otherwise it prints
-# the apt-get line to run.
+# install-deps.sh [server]: installs the Debian packages qhpsi needs.
+#   sh install-deps.sh          to build, run, test and demo it (make test,
+#                               make demo): all three lists below
+#   sh install-deps.sh server   on a mail server: to build and run it only
+# As root it installs what is missing; otherwise it prints the apt-get line.
 
-pkgs="make gcc skalibs-dev libclamav-dev clamav clamav-daemon clamdscan
-  ucspi-tcp daemontools mailfront swaks maildrop zip python3 procps util-linux acl
+# to build: make, make install
+build="make gcc skalibs-dev libclamav-dev"
+# to run: service/clamd, service/freshclam, service/qmail-smtpd under svscan
+# (daemontools-run starts svscan on /etc/service), setfacl for clamd's socket
+run="clamav-daemon clamav-freshclam ucspi-tcp daemontools daemontools-run acl"
+# for the tests and the demo: the clients they drive, mailfront as the front
+# end, maildrop for the quarantine recipe, zip for test archives, clang and
+# its fuzzer runtime for make fuzz
+tests="clamav clamdscan mailfront swaks maildrop zip python3 procps util-linux
   clang libclang-rt-14-dev"
+
+case ${1:-} in
+  '') pkgs="$build $run $tests" ;;
+  server) pkgs="$build $run" ;;
+  *) echo "usage: install-deps.sh [server]" >&2; exit 100 ;;
+esac
 missing=
 for p in $pkgs; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
@@ -17,7 +32,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq || exit 111
-# clamav-daemon would start Debian's clamd, which fails without the official
-# databases; the tests and the demo start their own.
+# clamav-daemon starts Debian's own clamd (and freshclam), which service/clamd
+# replaces: INSTALL, step 4. The tests and the demo start their own.
 apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 111
 exit 0

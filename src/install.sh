@@ -1,12 +1,50 @@
 #!/bin/sh
-# install.sh DESTDIR PREFIX: installs qhpsi with qmail's owners and modes.
-# With DESTDIR (a staging tree) nothing is chowned and no set-id bit is set;
-# the commands a package must run as root on the target are printed instead.
+# install.sh [-u] DESTDIR PREFIX: installs (-u: uninstalls) qhpsi with
+# qmail's owners and modes. With DESTDIR (a staging tree) nothing is chowned
+# and no set-id bit is set; the commands a package must run as root on the
+# target are printed instead. control/ and queue/ are the site's: never
+# written, never removed.
 
 set -u
+uninstall=0
+[ "${1:-}" = -u ] && { uninstall=1; shift; }
 dest=$1 prefix=$2
 home=$dest$prefix
 die() { echo "install: fatal: $*" >&2; exit 111; }
+
+# what make install puts where, for uninstall too
+BINS="qhpsi qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest"
+PLUGS="clamd.so clamav.so"
+
+if [ $uninstall = 1 ]; then
+  for b in $BINS; do rm -f "$home/bin/$b" || die "unable to remove $home/bin/$b"; done
+  for p in $PLUGS example.so; do rm -f "$home/plugins/$p" || die "unable to remove $home/plugins/$p"; done
+  rmdir "$home/plugins" 2>/dev/null
+  rm -f "$dest${INCDIR:-$prefix/include}/qhpsi.h" "$dest${LIBDIR:-$prefix/lib}/libqhpsi-qmail.a" ||
+    die "unable to remove qhpsi.h and libqhpsi-qmail.a"
+  for m in doc/*.[0-9]; do
+    m=${m#doc/}
+    # qmail-queue(8) stays: it replaced the MTA's page, which is gone
+    [ "$m" = qmail-queue.8 ] || rm -f "$home/man/man${m##*.}/$m"
+  done
+  if [ -f "$home/bin/qmail-queue.orig" ]; then
+    cp "$home/bin/qmail-queue.orig" "$home/bin/.tmp.qmail-queue" || die "unable to copy qmail-queue.orig"
+    if [ -z "$dest" ]; then
+      chown qmailq:qmail "$home/bin/.tmp.qmail-queue" && chmod 4711 "$home/bin/.tmp.qmail-queue" ||
+        die "unable to chown and chmod qmail-queue.orig"
+    else
+      chmod 0711 "$home/bin/.tmp.qmail-queue"
+      echo "on the target, as root: chown qmailq:qmail $prefix/bin/qmail-queue && chmod 4711 $prefix/bin/qmail-queue"
+    fi
+    mv -f "$home/bin/.tmp.qmail-queue" "$home/bin/qmail-queue" && rm -f "$home/bin/qmail-queue.orig" ||
+      die "unable to put qmail-queue.orig back"
+    echo "install: $prefix/bin/qmail-queue is the MTA's again (from qmail-queue.orig)"
+  else
+    echo "install: $prefix/bin/qmail-queue left in place: there is no qmail-queue.orig to put back," \
+      "and without a qmail-queue no mail is queued" >&2
+  fi
+  exit 0
+fi
 
 if [ -z "$dest" ]; then
   for u in qmailq qmails qmailr qscand; do
@@ -35,7 +73,8 @@ i src/qhpsi bin 6711 qscand:qmail
 i src/qhpsi-quarantine bin 0755 root:root
 i src/qhpsi-mkqueue bin 0755 root:root
 i src/qhpsi-selftest bin 0755 root:root
-for p in plugins/*.so; do i "$p" plugins 0644 root:root; done
+# the production plugins; example.so (EICAR by its first bytes) is a model, not a scanner
+for p in $PLUGS; do i "plugins/$p" plugins 0644 root:root; done
 chmod 0755 "$home/plugins"
 for m in doc/*.[0-9]; do
   sec=${m##*.}
@@ -48,12 +87,12 @@ for f in include/qhpsi.h:${INCDIR:-$prefix/include} src/libqhpsi-qmail.a:${LIBDI
   mkdir -p "$d" && cp "$f" "$d/.tmp.${f##*/}" && chmod 0644 "$d/.tmp.${f##*/}" &&
     mv -f "$d/.tmp.${f##*/}" "$d/${f##*/}" || die "unable to install $f in $d"
 done
-mkdir -p "$home/control" || die "unable to create $home/control"
-if [ ! -d "$home/queue" ]; then
-  if [ -z "$dest" ]; then src/qhpsi-mkqueue "$home" || exit 111
-  else src/qhpsi-mkqueue -n "$home" || exit 111
-    echo "on the target, as root: $prefix/bin/qhpsi-mkqueue $prefix (sets the queue's owners)"
-  fi
+# the queue belongs to the target, with qmail's owners: a staged tree has none
+if [ -z "$dest" ]; then
+  mkdir -p "$home/control" || die "unable to create $home/control"
+  if [ ! -d "$home/queue" ]; then src/qhpsi-mkqueue "$home" || exit 111; fi
+else
+  echo "on the target, as root, if $prefix/queue does not exist: $prefix/bin/qhpsi-mkqueue $prefix"
 fi
 # a set-id program beside ours that anyone may run is a way around the scan
 # (a kept qmail-queue.orig 4711 queues unscanned mail for every local user)

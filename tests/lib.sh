@@ -47,10 +47,14 @@ todo_count() { ls "$1/queue/todo" | wc -l | tr -d ' '; }
 # queue_files HOME: every file under mess, intd, todo, pid (relative names)
 queue_files() { (cd "$1/queue" && find mess intd todo pid -type f | sort); }
 
+# the split the programs were built with (make SPLIT=...), as qhpsi-mkqueue has it
+QSPLIT=$(sed -n 's/^split=\([0-9][0-9]*\)$/\1/p' "$SRC/qhpsi-mkqueue" 2>/dev/null)
+QSPLIT=${QSPLIT:-23}
+
 # mess_of HOME: the path of the only message in todo
 mess_of() {
   _id=$(ls "$1/queue/todo")
-  echo "$1/queue/mess/$((_id % 23))/$_id"
+  echo "$1/queue/mess/$((_id % QSPLIT))/$_id"
 }
 intd_of() { echo "$1/queue/intd/$(ls "$1/queue/todo")"; }
 
