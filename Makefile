@@ -25,15 +25,15 @@ HARDEN = -fsanitize=address,undefined -fno-omit-frame-pointer -fPIC
 HARDLD = -fsanitize=address,undefined
 SANOBJ = tests/sanitize-options.o
 endif
-ALLCFLAGS = $(WARN) $(HARDEN) $(CONF) $(CPPFLAGS) $(CFLAGS) -Iinclude -Isrc -Iplugins
+ALLCFLAGS = $(WARN) $(HARDEN) $(CONF) $(CPPFLAGS) $(CFLAGS) -Iinclude -Ilib
 LIBS = -l:libskarnet.a
 
 # ---- the library every program shares
-LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
-	src/tcprules.o src/template.o src/child.o src/scan.o src/plugin.o \
-	src/scanstep.o src/verdict.o src/helper.o src/maildir.o src/api.o
+LIBOBJ = lib/envelope.o lib/received.o lib/queue.o lib/paths.o lib/policy.o \
+	lib/tcprules.o lib/template.o lib/child.o lib/scan.o lib/plugin.o \
+	lib/scanstep.o lib/verdict.o lib/helper.o lib/maildir.o lib/api.o
 # ---- the library a qmail tree links
-QMAILLIB = src/libqhpsi-qmail.a
+QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
@@ -57,40 +57,40 @@ CONFLINE = PREFIX=$(PREFIX) SPLIT=$(SPLIT) CC=$(CC) CFLAGS=$(CFLAGS) CPPFLAGS=$(
 conf.stamp: FORCE
 	@echo '$(CONFLINE)' | cmp -s - $@ || echo '$(CONFLINE)' > $@
 
-%.o: %.c src/*.h include/qhpsi.h plugins/qhpsi-plugin.h conf.stamp
+%.o: %.c lib/*.h include/*.h conf.stamp
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
-src/libqhpsi.a: $(LIBOBJ)
+lib/libqhpsi.a: $(LIBOBJ)
 	rm -f $@ && $(AR) rcs $@ $(LIBOBJ)
 
 # ---- the library a qmail tree links (qmail-1.03-patches/README): one object,
 # skalibs inside, whose only global definitions are the qhpsi_* of qhpsi.h
-src/qhpsi-qmail.syms: include/qhpsi.h
+lib/qhpsi-qmail.syms: include/qhpsi.h
 	sed -n 's/^extern .* \(qhpsi_[a-z_]*\) (.*/\1/p' include/qhpsi.h > $@
-src/qhpsi-qmail.o: $(LIBOBJ) src/qhpsi-qmail.syms
+lib/qhpsi-qmail.o: $(LIBOBJ) lib/qhpsi-qmail.syms
 	$(CC) -r -nostdlib -o $@.all $(LIBOBJ) -l:libskarnet.a
-	$(OBJCOPY) --keep-global-symbols=src/qhpsi-qmail.syms $@.all $@
+	$(OBJCOPY) --keep-global-symbols=lib/qhpsi-qmail.syms $@.all $@
 	rm -f $@.all
-$(QMAILLIB): src/qhpsi-qmail.o
-	rm -f $@ && $(AR) rcs $@ src/qhpsi-qmail.o
+$(QMAILLIB): lib/qhpsi-qmail.o
+	rm -f $@ && $(AR) rcs $@ lib/qhpsi-qmail.o
 
-src/%: src/%.o src/libqhpsi.a $(SANOBJ)
-	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
+src/%: src/%.o lib/libqhpsi.a $(SANOBJ)
+	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) lib/libqhpsi.a $(LIBS) -ldl
 
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh conf.stamp
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
 src/qhpsi-selftest: src/qhpsi-selftest.sh
 	cp $< $@ && chmod 755 $@
 
-plugins/%.so tests/plugins/%.so: plugins/%.c plugins/qhpsi-plugin.h conf.stamp
+plugins/%.so tests/plugins/%.so: plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
 tests/plugins/unsafe.so: tests/plugins/fake.c
-tests/plugins/%.so: tests/plugins/%.c plugins/qhpsi-plugin.h conf.stamp
+tests/plugins/%.so: tests/plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $<
-tests/plugins/%: tests/plugins/%.c src/libqhpsi.a $(SANOBJ)
-	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
-tests/unit/%: tests/unit/%.c tests/unit/unit.h src/libqhpsi.a $(SANOBJ)
-	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) src/libqhpsi.a $(LIBS) -ldl
+tests/plugins/%: tests/plugins/%.c lib/libqhpsi.a $(SANOBJ)
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) lib/libqhpsi.a $(LIBS) -ldl
+tests/unit/%: tests/unit/%.c tests/unit/unit.h lib/libqhpsi.a $(SANOBJ)
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) lib/libqhpsi.a $(LIBS) -ldl
 
 # the link test: the API next to objects that define qmail's names
 tests/patches/linkcheck: tests/patches/linkcheck.o tests/patches/qmailnames.o $(QMAILLIB) $(SANOBJ)
@@ -126,7 +126,7 @@ uninstall:
 	INCDIR="$(INCDIR)" LIBDIR="$(LIBDIR)" sh src/install.sh -u "$(DESTDIR)" "$(PREFIX)"
 
 clean:
-	rm -f src/*.o src/*.a src/*.syms tests/*.o tests/patches/*.o tests/patches/linkcheck $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
+	rm -f src/*.o lib/*.o lib/*.a lib/*.syms tests/*.o tests/patches/*.o tests/patches/linkcheck $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
 		$(UNITS) $(TESTPROGS) $(BENCHPROGS) service/tcp.smtp.cdb conf.stamp
 
 .PHONY: all test check bench demo install uninstall clean FORCE

@@ -2,7 +2,7 @@
    qhpsi-plugin(3)). It reports a message as infected when it holds the
    start of the EICAR test string, which is how a scanner is tested.
 
-   Build:   cc -shared -fPIC -I/path/to/qhpsi/plugins -o example.so example.c
+   Build:   cc -shared -fPIC -I/path/to/qhpsi/include -o example.so example.c
    Install: owned by root, mode 0644, in /var/qmail/plugins/
    Use:     QHPSI="plugin:example.so" */
 

@@ -20,7 +20,8 @@ if [ $uninstall = 1 ]; then
   for b in $BINS; do rm -f "$home/bin/$b" || die "unable to remove $home/bin/$b"; done
   for p in $PLUGS example.so; do rm -f "$home/plugins/$p" || die "unable to remove $home/plugins/$p"; done
   rmdir "$home/plugins" 2>/dev/null
-  rm -f "$dest${INCDIR:-$prefix/include}/qhpsi.h" "$dest${LIBDIR:-$prefix/lib}/libqhpsi-qmail.a" ||
+  rm -f "$dest${INCDIR:-$prefix/include}/qhpsi.h" "$dest${INCDIR:-$prefix/include}/qhpsi-plugin.h" \
+    "$dest${LIBDIR:-$prefix/lib}/libqhpsi-qmail.a" ||
     die "unable to remove qhpsi.h and libqhpsi-qmail.a"
   for m in doc/*.[0-9]; do
     m=${m#doc/}
@@ -82,7 +83,8 @@ for m in doc/*.[0-9]; do
 done
 # the API a patched qmail-queue.c builds with (qmail-1.03-patches/README):
 # its header and library, where conf-qhpsi of the qmail tree points
-for f in include/qhpsi.h:${INCDIR:-$prefix/include} src/libqhpsi-qmail.a:${LIBDIR:-$prefix/lib}; do
+for f in include/qhpsi.h:${INCDIR:-$prefix/include} include/qhpsi-plugin.h:${INCDIR:-$prefix/include} \
+    lib/libqhpsi-qmail.a:${LIBDIR:-$prefix/lib}; do
   d=$dest${f#*:} f=${f%%:*}
   mkdir -p "$d" && cp "$f" "$d/.tmp.${f##*/}" && chmod 0644 "$d/.tmp.${f##*/}" &&
     mv -f "$d/.tmp.${f##*/}" "$d/${f##*/}" || die "unable to install $f in $d"

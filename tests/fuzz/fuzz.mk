@@ -9,11 +9,11 @@ FUZZRUNS ?=
 FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -Isrc -Iplugins
+	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
 FUZZBINS = $(FUZZTARGETS:%=$(FUZZOBJ)/fuzz-%)
 
 # the library objects, instrumented for coverage but without libFuzzer's main
-$(FUZZOBJ)/%.o: src/%.c src/*.h
+$(FUZZOBJ)/%.o: lib/%.c lib/*.h include/*.h
 	@mkdir -p $(FUZZOBJ)
 	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -24,7 +24,7 @@ $(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/maildir.o
 $(FUZZOBJ)/fuzz-clamdreply $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c
 $(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/helper.o $(FUZZOBJ)/verdict.o $(FUZZOBJ)/child.o $(FUZZOBJ)/scan.o \
 	$(FUZZOBJ)/plugin.o $(FUZZOBJ)/policy.o $(FUZZOBJ)/paths.o $(FUZZOBJ)/tcprules.o $(FUZZOBJ)/template.o
-$(FUZZOBJ)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h src/*.h plugins/qhpsi-plugin.h
+$(FUZZOBJ)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h lib/*.h include/*.h
 	@mkdir -p $(FUZZOBJ)
 	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(LIBS) -ldl
 
