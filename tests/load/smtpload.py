@@ -110,6 +110,7 @@ def worker(c, a, mine, ready, go, outdir):
     ip = ip_of_client(c, a.clients)
     msgs = [(i, wire(message(a.run, a.seed, i))) for i in mine]
     recs = []
+    sessions = []               # seconds from connect to the EHLO reply
     ever_connected = False
     ready.release()
     go.wait()
@@ -121,6 +122,7 @@ def worker(c, a, mine, ready, go, outdir):
                 raise Stop('time limit')
             s = None
             tries = 0
+            t_conn = time.time()
             while s is None:
                 try:
                     s = smtplib.SMTP('127.0.0.1', a.port, local_hostname='client%d.load.example' % c,
@@ -135,6 +137,7 @@ def worker(c, a, mine, ready, go, outdir):
             code, text = s.ehlo()
             if code != 250:
                 raise Stop('ehlo: %d %s' % (code, text))
+            sessions.append(time.time() - t_conn)
             for _ in range(a.per):
                 if k >= len(msgs) or time.time() > deadline:
                     break
@@ -142,6 +145,7 @@ def worker(c, a, mine, ready, go, outdir):
                 k += 1
                 sender, rcpt = envelope(msgid(a.run, a.seed, i))
                 rec = {'i': i, 'client': c, 'ip': ip, 'kind': kind_of(i)}
+                t_msg = time.time()
                 recs.append(rec)
                 code, text = s.mail(sender)
                 if code == 250:
@@ -160,6 +164,7 @@ def worker(c, a, mine, ready, go, outdir):
                 text = text.decode('ascii', 'replace')
                 rec['code'], rec['reply'] = code, text
                 rec['qp'] = qp_of(text)
+                rec['secs'] = time.time() - t_msg
             s.quit()
             s = None
     except (Stop, OSError, smtplib.SMTPException) as e:
@@ -168,7 +173,11 @@ def worker(c, a, mine, ready, go, outdir):
         recs.append({'client': c, 'error': '%s: %s' % (type(e).__name__, e)})
     t_end = time.time()
     with open(os.path.join(outdir, 'client.%d' % c), 'w') as f:
-        json.dump({'t_end': t_end, 'recs': recs}, f)
+        json.dump({'t_end': t_end, 'recs': recs, 'sessions': sessions}, f)
+
+
+def pct(xs, p):
+    return xs[min(len(xs) - 1, len(xs) * p // 100)]
 
 
 def cmd_send(a):
@@ -201,7 +210,7 @@ def cmd_send(a):
             p.kill()
             p.join(10)
             killed += 1
-    recs, errors, t_end = [], [], t_go
+    recs, errors, t_end, sessions = [], [], t_go, []
     for c in range(a.clients):
         try:
             with open(os.path.join(outdir, 'client.%d' % c)) as f:
@@ -210,6 +219,7 @@ def cmd_send(a):
             errors.append('client %d left no results' % c)
             continue
         t_end = max(t_end, d['t_end'])
+        sessions += d['sessions']
         for r in d['recs']:
             if 'error' in r:
                 errors.append('client %d: %s' % (c, r['error']))
@@ -230,6 +240,12 @@ def cmd_send(a):
     os.rmdir(outdir)
     print('%s: %d messages, %d answered, %d clients, %.2f s, %.1f messages/s'
           % (a.run, a.n, answered, a.clients, elapsed, res['rate']))
+    lat = sorted(r['secs'] for r in recs if 'secs' in r)
+    if lat and sessions:
+        sessions.sort()
+        print('%s: seconds per message (MAIL to the reply after the data): median %.3f, 90%% %.3f, max %.3f;'
+              ' per connection (connect to EHLO reply): median %.3f, max %.3f'
+              % (a.run, pct(lat, 50), pct(lat, 90), lat[-1], pct(sessions, 50), sessions[-1]))
     for e in errors:
         print('# %s' % e)
     return 0
