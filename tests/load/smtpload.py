@@ -454,13 +454,15 @@ def cmd_check(a):
             want[(r.get('qp') if action == 'queue' else None, r['ip'],
                   'infected' if infected else 'clean', action)] += 1
         for _ in range(a.logwait * 10):
-            got = collections.Counter()
+            got, routes = collections.Counter(), collections.Counter()
             for qp, ip, route, verdict, sig, action in read_log(a.log):
                 if ip in ('127.0.0.1', '127.0.0.2'):
                     got[(int(qp) if action == 'queue' else None, ip, verdict, action)] += 1
+                    routes[route] += 1
             if got == want:
                 break
             time.sleep(0.1)
+        print('# %s: routes in the log: %s' % (run, ', '.join('%s %d' % x for x in sorted(routes.items()))))
         diff = (want - got) + (got - want)
         ok &= check_result('%s: one log line per message, with its qp, client, verdict and action'
                            % run, not diff, '%d differ: %s' % (sum(diff.values()), some(diff.items(), 3)))
