@@ -24,7 +24,7 @@ LIBS = -l:libskarnet.a
 # ---- the library every program shares
 LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
 	src/tcprules.o src/template.o src/child.o src/scan.o src/plugin.o \
-	src/scanstep.o src/verdict.o src/helper.o src/maildir.o
+	src/scanstep.o src/verdict.o src/helper.o src/maildir.o src/store.o
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
@@ -33,7 +33,7 @@ PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
 PLUGLIBS_clamav = -lclamav
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
-	tests/unit/tcprules tests/unit/verdict tests/unit/maildir
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/store
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/stubborn.so
