@@ -24,9 +24,10 @@ LIBS = -l:libskarnet.a
 # ---- the library every program shares
 LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
 	src/tcprules.o src/template.o src/child.o src/scan.o src/plugin.o \
-	src/scanstep.o src/verdict.o src/helper.o src/maildir.o src/store.o
+	src/scanstep.o src/verdict.o src/helper.o src/maildir.o src/store.o src/storetool.o
 # ---- programs
-PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
+PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
+	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so

@@ -35,6 +35,7 @@ i src/qhpsi bin 6711 qscand:qmail
 i src/qhpsi-quarantine bin 0755 root:root
 i src/qhpsi-mkqueue bin 0755 root:root
 i src/qhpsi-selftest bin 0755 root:root
+for p in list show release purge delete; do i "src/qhpsi-$p" bin 0755 root:root; done
 for p in plugins/*.so; do i "$p" plugins 0644 root:root; done
 chmod 0755 "$home/plugins"
 for m in doc/*.[0-9]; do
@@ -46,6 +47,14 @@ if [ ! -d "$home/queue" ]; then
   if [ -z "$dest" ]; then src/qhpsi-mkqueue "$home" || exit 111
   else src/qhpsi-mkqueue -n "$home" || exit 111
     echo "on the target, as root: $prefix/bin/qhpsi-mkqueue $prefix (sets the queue's owners)"
+  fi
+fi
+# the central quarantine, for a queue made before it existed
+if [ ! -d "$home/quarantine/new" ]; then
+  mkdir -p "$home/quarantine/tmp" "$home/quarantine/new" || die "unable to create $home/quarantine"
+  chmod 0700 "$home/quarantine" "$home/quarantine/tmp" "$home/quarantine/new" || die "unable to chmod $home/quarantine"
+  if [ -z "$dest" ]; then chown -R qmailq:qmail "$home/quarantine" || die "unable to chown $home/quarantine"
+  else echo "on the target, as root: chown -R qmailq:qmail $prefix/quarantine"
   fi
 fi
 # a set-id program beside ours that anyone may run is a way around the scan
