@@ -24,7 +24,7 @@ LIBS = -l:libskarnet.a
 # ---- the library every program shares
 LIBOBJ = src/envelope.o src/received.o src/queue.o src/paths.o src/policy.o \
 	src/tcprules.o src/template.o src/child.o src/scan.o src/plugin.o \
-	src/scanstep.o src/verdict.o src/helper.o src/maildir.o src/store.o src/storetool.o
+	src/scanstep.o src/verdict.o src/helper.o src/maildir.o src/store.o src/storetool.o src/notice.o
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
 	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete

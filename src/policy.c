@@ -26,7 +26,7 @@ static char const *const vars[] =
   "QHPSI", "QHPSIMINSIZE", "QHPSIMAXSIZE", "QHPSIRC", "QHPSIRN", "REJECTVIRUS",
   "VIRUSFORWARD", "QHPSITIMEOUT", "QHPSIFAIL", "QHPSIHELPER", "PLUGINDIR",
   "QUEUE_PLUGIN_SYMB", "QUEUE_PLUGIN", "QHPSICUSTOMERR", "QHPSIOVERSIZE", "QHPSILIMITS",
-  "QHPSIQUARANTINE",
+  "QHPSIQUARANTINE", "QHPSINOTIFY",
   "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR",
   0
 } ;
@@ -253,6 +253,10 @@ static int interpret (policy *p)
   if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->customerr = *s == '1' ; }
   p->bad = "QHPSIQUARANTINE" ;
   if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->quarantine = *s == '1' ; }
+  p->bad = "QHPSINOTIFY" ;
+  s = get(p->bad) ;
+  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return 0 ;
+  p->notify = s ;
   p->bad = "VIRUSFORWARD" ;
   s = get(p->bad) ;
   if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return 0 ;

@@ -17,6 +17,7 @@
 #include "scan.h"
 #include "scanstep.h"
 #include "child.h"
+#include "notice.h"
 #include "store.h"
 #include "verdict.h"
 
@@ -102,7 +103,7 @@ static int quarantine (queue const *q, policy const *p, envelope const *e, struc
 
 int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct qhpsi_result *r)
 {
-  char qid[STORE_IDMAX] = "", qerr[128] = "" ;
+  char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "" ;
   scanconf c = { .qhpsi = p->qhpsi, .plugindir = p->plugindir, .symb = p->symb, .rc = p->rc, .rn = p->rn, .timeout = p->timeout } ;
   stralloc hdr = STRALLOC_ZERO ;
   char *path ;
@@ -119,7 +120,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
        says so above the Received line, where only this server writes */
     if (!stralloc_cats(&hdr, "X-QHPSI: released (") || !stralloc_cats(&hdr, p->release) || !stralloc_cats(&hdr, ")\n"))
       return QQ_NOMEM ;
-    verdict_logq(qp, p, size, "none", "released", 0, "queue", 0, p->release, 0) ;
+    verdict_logq(qp, p, size, "none", "released", 0, "queue", 0, p->release, 0, 0) ;
     ret = queue_prefix(q, hdr.s, hdr.len) ;
     stralloc_free(&hdr) ;
     return ret ? ret : -1 ;
@@ -166,12 +167,22 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   if (p->quarantine && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL
    && !quarantine(q, p, e, r, a, &hdr, qid, qerr, sizeof qerr))
   {
-    verdict_logq(qp, p, size, route, verdictname(r), r, "tempfail", spawn_now() - start, 0, qerr) ;
+    verdict_logq(qp, p, size, route, verdictname(r), r, "tempfail", spawn_now() - start, 0, qerr, 0) ;
     stralloc_free(&hdr) ;
     /* what qmail-smtpd already answers as "qq write error or disk full" (451) */
     return QQ_WRITE ;
   }
-  verdict_logq(qp, p, size, route, verdictname(r), r, verdict_actionname(a), spawn_now() - start, qid[0] ? qid : 0, 0) ;
+  /* the notice once the message's fate is known; it is best effort: the
+     kept copy and the log line are what count */
+  if (p->notify && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL)
+  {
+    notice n = { .to = p->notify, .ip = p->remoteip, .env = e, .signature = r->text,
+      .action = verdict_actionname(a), .qid = qid[0] ? qid : 0, .size = size, .when = q->start } ;
+    int nr = notice_queue(&n, qp, q->start, getuid()) ;
+    if (nr) snprintf(nerr, sizeof nerr, "unable to queue it: exit %d", nr) ;
+  }
+  verdict_logq(qp, p, size, route, verdictname(r), r, verdict_actionname(a), spawn_now() - start,
+    qid[0] ? qid : 0, 0, nerr[0] ? nerr : 0) ;
   switch (a)
   {
     case ACTION_REFUSE : ret = QQ_VIRUS ; break ;

@@ -22,7 +22,8 @@ void store_mkid (char *id, unsigned long pid, unsigned long messnum)
   size_t n = 0 ;
   clock_gettime(CLOCK_REALTIME, &ts) ;
   n += uint64_fmt(id + n, (uint64_t)ts.tv_sec) ; id[n++] = '.' ;
-  n += uint64_fmt(id + n, (uint64_t)ts.tv_nsec / 1000) ; id[n++] = '.' ;
+  /* six digits: names then sort in time order */
+  n += uint640_fmt(id + n, (uint64_t)ts.tv_nsec / 1000, 6) ; id[n++] = '.' ;
   n += ulong_fmt(id + n, pid) ; id[n++] = '.' ;
   n += ulong_fmt(id + n, messnum) ;
   id[n] = 0 ;

@@ -30,7 +30,7 @@ struct store_meta_s
 } ;
 
 /* An ID unique in the store: SECONDS.MICROSECONDS.PID.INODE, digits and
-   dots only, with the queue message's inode to tell apart two runs of one
+   dots only, microseconds in six digits so that IDs sort by time, with the queue message's inode to tell apart two runs of one
    pid within a microsecond. */
 extern void store_mkid (char *id, unsigned long pid, unsigned long messnum) ;
 

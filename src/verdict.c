@@ -133,12 +133,12 @@ static int cat (stralloc *sa, char const *key, char const *value)
 void verdict_log (unsigned long qp, policy const *p, uint64_t size, char const *route,
   char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms)
 {
-  verdict_logq(qp, p, size, route, verdict, r, action, ms, 0, 0) ;
+  verdict_logq(qp, p, size, route, verdict, r, action, ms, 0, 0, 0) ;
 }
 
 void verdict_logq (unsigned long qp, policy const *p, uint64_t size, char const *route,
   char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms,
-  char const *qid, char const *qerr)
+  char const *qid, char const *qerr, char const *nerr)
 {
   stralloc sa = STRALLOC_ZERO ;
   char n[UINT64_FMT] ;
@@ -152,6 +152,7 @@ void verdict_logq (unsigned long qp, policy const *p, uint64_t size, char const 
   ok = ok && cat(&sa, "action", action) && cat(&sa, "ms", n) ;
   if (qid) ok = ok && cat(&sa, "qid", qid) ;
   if (qerr) ok = ok && cat(&sa, "quarantine", qerr) ;
+  if (nerr) ok = ok && cat(&sa, "notice", nerr) ;
   ok = ok && stralloc_cats(&sa, "\n") ;
   /* the log is best effort: a full log pipe must not lose the mail */
   if (ok && write(2, sa.s, sa.len) < 0) { }

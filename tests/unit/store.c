@@ -24,6 +24,7 @@ int main (void)
   CHECK(!store_idok("") && !store_idok(".x") && !store_idok("../x") && !store_idok("a/b") && !store_idok("a b"), "not IDs") ;
   store_mkid(m.id, 42, 7) ;
   CHECK(store_idok(m.id) && strspn(m.id, "0123456789.") == strlen(m.id), "made IDs are digits and dots") ;
+  CHECK(strchr(m.id, '.') && strlen(strchr(m.id, '.')) == strlen(".123456.42.7"), "microseconds in six digits") ;
   CHECK(store_xtextdecode(&sa, "a+0Ab+2B", 8), "xtext decodes") ;
   CHECKMEM(sa.s, sa.len, "a\nb+", 4, "xtext value") ;
   CHECK(!store_xtextdecode(&sa, "a+0", 3) && !store_xtextdecode(&sa, "+G0", 3), "bad xtext refused") ;
