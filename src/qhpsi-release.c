@@ -12,13 +12,22 @@
 
 #define USAGE "qhpsi-release id [ address ]"
 
+/* an address goes into intd as it is: no control bytes, qmail's length */
+static int address (char const *s)
+{
+  size_t n = strlen(s) ;
+  if (!n || n > 1002) return 0 ;
+  for (; *s ; s++) if ((unsigned char)*s < 0x20 || *s == 0x7f) return 0 ;
+  return 1 ;
+}
+
 int main (int argc, char const *const *argv)
 {
   char code[UINT_FMT] ;
   char *qq ;
   int fd, qqexit ;
   PROG = "qhpsi-release" ;
-  if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && (!argv[2][0] || strlen(argv[2]) > 1002)))
+  if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && !address(argv[2])))
     strerr_dieusage(100, USAGE) ;
   /* qmail-queue skips the scan only for a real uid of 0 */
   if (getuid()) strerr_dief(100, "only root may release from the quarantine") ;
