@@ -31,18 +31,20 @@ LIBS = -l:libskarnet.a
 # ---- the library every program shares
 LIBOBJ = lib/envelope.o lib/received.o lib/queue.o lib/paths.o lib/policy.o \
 	lib/tcprules.o lib/template.o lib/child.o lib/scan.o lib/plugin.o \
-	lib/scanstep.o lib/verdict.o lib/helper.o lib/maildir.o lib/api.o
+	lib/scanstep.o lib/verdict.o lib/helper.o lib/maildir.o lib/store.o lib/storetool.o \
+	lib/notice.o lib/api.o
 # ---- the library a qmail tree links
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
-PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine
+PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
+	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
 PLUGLIBS_clamav = -lclamav
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
-	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/stubborn.so

@@ -16,6 +16,7 @@
 #include "paths.h"
 #include "policy.h"
 #include "qqexit.h"
+#include "store.h"
 #include "tcprules.h"
 
 /* Every variable the policy knows. The first group is qmail-queue's own;
@@ -25,6 +26,7 @@ static char const *const vars[] =
   "QHPSI", "QHPSIMINSIZE", "QHPSIMAXSIZE", "QHPSIRC", "QHPSIRN", "REJECTVIRUS",
   "VIRUSFORWARD", "QHPSITIMEOUT", "QHPSIFAIL", "QHPSIHELPER", "PLUGINDIR",
   "QUEUE_PLUGIN_SYMB", "QUEUE_PLUGIN", "QHPSICUSTOMERR", "QHPSIOVERSIZE", "QHPSILIMITS",
+  "QHPSIQUARANTINE", "QHPSINOTIFY",
   "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR",
   0
 } ;
@@ -249,6 +251,12 @@ static int interpret (policy *p)
   if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->helper = *s == '1' ; }
   p->bad = "QHPSICUSTOMERR" ;
   if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->customerr = *s == '1' ; }
+  p->bad = "QHPSIQUARANTINE" ;
+  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->quarantine = *s == '1' ; }
+  p->bad = "QHPSINOTIFY" ;
+  s = get(p->bad) ;
+  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return 0 ;
+  p->notify = s ;
   p->bad = "VIRUSFORWARD" ;
   s = get(p->bad) ;
   if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return 0 ;
@@ -325,6 +333,14 @@ int policy_load (policy *p, uid_t uid)
     }
   }
   if (!interpret(p)) return QQ_CONFIG ;
+  /* a release skips the scan: root only, never from a file or a rule, and
+     only for a well-formed ID, which goes into a header */
+  if (!uid && (ip = getenv("QHPSIRELEASE")))
+  {
+    p->bad = "QHPSIRELEASE" ;
+    if (!store_idok(ip)) return QQ_CONFIG ;
+    p->release = ip ;
+  }
   p->bad = "environment" ;
   if (!setenvironment()) return QQ_NOMEM ;
   p->bad = 0 ;

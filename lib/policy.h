@@ -25,6 +25,9 @@ struct policy_s
   unsigned int helper : 1 ;
   unsigned int customerr : 1 ; /* notqmail's custom error channel on fd 6 */
   unsigned int trusted : 1 ;
+  unsigned int quarantine : 1 ; /* QHPSIQUARANTINE=1: keep a copy of infected mail */
+  char const *notify ;      /* QHPSINOTIFY: the address told of every caught message, or 0 */
+  char const *release ;     /* QHPSIRELEASE: ID of a quarantined message re-queued by root, unscanned */
   char const *plugindir ;   /* absolute */
   char const *pluginsub ;   /* PLUGINDIR, the subdirectory name, or "" */
   char const *symb ;        /* legacy plugin symbol */

@@ -1,6 +1,7 @@
 /* scanstep.c: scans the message as it will be queued and carries out the
    verdict table of qmail-queue(8). */
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include "scan.h"
 #include "scanstep.h"
 #include "child.h"
+#include "notice.h"
+#include "store.h"
 #include "verdict.h"
 
 /* An in-process plugin that hangs cannot be killed, so the alarm ends the
@@ -70,8 +73,37 @@ static char const *verdictname (struct qhpsi_result const *r)
   return r->verdict == QHPSI_CLEAN ? "clean" : r->verdict == QHPSI_INFECTED ? "infected" : "error" ;
 }
 
+/* With QHPSIQUARANTINE=1, an infected message goes into the store before
+   its action is carried out: hdr becomes the lines it is kept (and, if
+   queued, queued) with, id its ID. 1 done, 0 with qerr saying why not:
+   the caller then defers it, so that nothing is lost. */
+static int quarantine (queue const *q, policy const *p, envelope const *e, struct qhpsi_result const *r,
+  enum verdict_action a, stralloc *hdr, char *id, char *qerr, size_t qerrlen)
+{
+  stralloc out = STRALLOC_ZERO ;
+  store_meta m = { .ip = p->remoteip, .env = e, .verdict = "infected", .signature = r->text,
+    .action = verdict_actionname(a), .forward = a == ACTION_FORWARD ? p->virusforward : 0 } ;
+  char *dir = paths_join(paths_home, "quarantine") ;
+  int ok = 0 ;
+  store_mkid(m.id, q->pid, q->messnum) ;
+  m.time = (uint64_t)q->start ;
+  if (dir && verdict_quarantinehdr(r, m.id, hdr, &out)
+   && store_put(dir, &m, out.s, out.len, q->messfd, q->messlen))
+  {
+    stralloc tmp = *hdr ;
+    *hdr = out ; out = tmp ;
+    strcpy(id, m.id) ;
+    ok = 1 ;
+  }
+  else snprintf(qerr, qerrlen, "unable to keep a copy: %s", strerror(errno)) ;
+  stralloc_free(&out) ;
+  free(dir) ;
+  return ok ;
+}
+
 int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct qhpsi_result *r)
 {
+  char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "" ;
   scanconf c = { .qhpsi = p->qhpsi, .plugindir = p->plugindir, .symb = p->symb, .rc = p->rc, .rn = p->rn, .timeout = p->timeout } ;
   stralloc hdr = STRALLOC_ZERO ;
   char *path ;
@@ -82,6 +114,17 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
 
   r->verdict = QHPSI_CLEAN ;
   r->text[0] = 0 ;
+  if (p->release)
+  {
+    /* root re-queues a quarantined message: not scanned again, and it
+       says so above the Received line, where only this server writes */
+    if (!stralloc_cats(&hdr, "X-QHPSI: released (") || !stralloc_cats(&hdr, p->release) || !stralloc_cats(&hdr, ")\n"))
+      return QQ_NOMEM ;
+    verdict_logq(qp, p, size, "none", "released", 0, "queue", 0, p->release, 0, 0) ;
+    ret = queue_prefix(q, hdr.s, hdr.len) ;
+    stralloc_free(&hdr) ;
+    return ret ? ret : -1 ;
+  }
   if (!p->qhpsi) return -1 ;
   if ((p->minsize && size < p->minsize) || (p->maxsize && size > p->maxsize))
   {
@@ -121,7 +164,25 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   verdict_limits(p, r) ;
 
   a = verdict_decide(p, r, e, &hdr) ;
-  verdict_log(qp, p, size, route, verdictname(r), r, verdict_actionname(a), spawn_now() - start) ;
+  if (p->quarantine && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL
+   && !quarantine(q, p, e, r, a, &hdr, qid, qerr, sizeof qerr))
+  {
+    verdict_logq(qp, p, size, route, verdictname(r), r, "tempfail", spawn_now() - start, 0, qerr, 0) ;
+    stralloc_free(&hdr) ;
+    /* what qmail-smtpd already answers as "qq write error or disk full" (451) */
+    return QQ_WRITE ;
+  }
+  /* the notice once the message's fate is known; it is best effort: the
+     kept copy and the log line are what count */
+  if (p->notify && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL)
+  {
+    notice n = { .to = p->notify, .ip = p->remoteip, .env = e, .signature = r->text,
+      .action = verdict_actionname(a), .qid = qid[0] ? qid : 0, .size = size, .when = q->start } ;
+    int nr = notice_queue(&n, qp, q->start, getuid()) ;
+    if (nr) snprintf(nerr, sizeof nerr, "unable to queue it: exit %d", nr) ;
+  }
+  verdict_logq(qp, p, size, route, verdictname(r), r, verdict_actionname(a), spawn_now() - start,
+    qid[0] ? qid : 0, 0, nerr[0] ? nerr : 0) ;
   switch (a)
   {
     case ACTION_REFUSE : ret = QQ_VIRUS ; break ;

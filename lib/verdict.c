@@ -64,6 +64,29 @@ void verdict_limits (policy const *p, struct qhpsi_result *r)
   r->text[QHPSI_TEXTLEN - 1] = 0 ;
 }
 
+static int virusline (stralloc *hdr, struct qhpsi_result const *r)
+{
+  if (!stralloc_cats(hdr, "X-QHPSI: virus found")) return 0 ;
+  if (r->text[0] && !(stralloc_cats(hdr, " (") && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
+    return 0 ;
+  return stralloc_cats(hdr, "\n") ;
+}
+
+int verdict_quarantinehdr (struct qhpsi_result const *r, char const *id, stralloc const *hdr, stralloc *out)
+{
+  size_t first = 0 ;
+  out->len = 0 ;
+  if (hdr->len)
+  {
+    char const *nl = memchr(hdr->s, '\n', hdr->len) ;
+    first = nl ? (size_t)(nl - hdr->s) + 1 : hdr->len ;
+    if (!stralloc_catb(out, hdr->s, first)) return 0 ;
+  }
+  else if (!virusline(out, r)) return 0 ;
+  return stralloc_cats(out, "X-QHPSI-Quarantine: ") && stralloc_cats(out, id) && stralloc_cats(out, "\n")
+    && stralloc_catb(out, hdr->s + first, hdr->len - first) ;
+}
+
 enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *r, envelope const *e, stralloc *hdr)
 {
   switch (r->verdict)
@@ -73,10 +96,7 @@ enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *
     case QHPSI_INFECTED :
       if (p->rejectvirus == 1) return ACTION_REFUSE ;
       if (!p->virusforward && p->rejectvirus == 2) return ACTION_BLACKHOLE ;
-      if (!stralloc_cats(hdr, "X-QHPSI: virus found")) return ACTION_TEMPFAIL ;
-      if (r->text[0] && !(stralloc_cats(hdr, " (") && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
-        return ACTION_TEMPFAIL ;
-      if (!stralloc_cats(hdr, "\n")) return ACTION_TEMPFAIL ;
+      if (!virusline(hdr, r)) return ACTION_TEMPFAIL ;
       if (!p->virusforward) return ACTION_QUEUE ;
       return quarantineid(e, hdr) ? ACTION_FORWARD : ACTION_TEMPFAIL ;
     default :
@@ -113,6 +133,13 @@ static int cat (stralloc *sa, char const *key, char const *value)
 void verdict_log (unsigned long qp, policy const *p, uint64_t size, char const *route,
   char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms)
 {
+  verdict_logq(qp, p, size, route, verdict, r, action, ms, 0, 0, 0) ;
+}
+
+void verdict_logq (unsigned long qp, policy const *p, uint64_t size, char const *route,
+  char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms,
+  char const *qid, char const *qerr, char const *nerr)
+{
   stralloc sa = STRALLOC_ZERO ;
   char n[UINT64_FMT] ;
   int ok = stralloc_cats(&sa, "qhpsi:") ;
@@ -122,7 +149,11 @@ void verdict_log (unsigned long qp, policy const *p, uint64_t size, char const *
   ok = ok && cat(&sa, "size", n) && cat(&sa, "route", route) && cat(&sa, "verdict", verdict) ;
   ok = ok && cat(&sa, r && r->verdict == QHPSI_ERROR ? "error" : "signature", r ? r->text : 0) ;
   n[uint64_fmt(n, ms)] = 0 ;
-  ok = ok && cat(&sa, "action", action) && cat(&sa, "ms", n) && stralloc_cats(&sa, "\n") ;
+  ok = ok && cat(&sa, "action", action) && cat(&sa, "ms", n) ;
+  if (qid) ok = ok && cat(&sa, "qid", qid) ;
+  if (qerr) ok = ok && cat(&sa, "quarantine", qerr) ;
+  if (nerr) ok = ok && cat(&sa, "notice", nerr) ;
+  ok = ok && stralloc_cats(&sa, "\n") ;
   /* the log is best effort: a full log pipe must not lose the mail */
   if (ok && write(2, sa.s, sa.len) < 0) { }
   stralloc_free(&sa) ;

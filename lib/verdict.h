@@ -44,6 +44,19 @@ extern void verdict_cleanname (char *s) ;
 extern void verdict_log (unsigned long qp, policy const *p, uint64_t size, char const *route,
   char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms) ;
 
+/* The same, with the quarantine's ID (qid=ID), the reason the copy
+   could not be made (quarantine=...) and the reason the QHPSINOTIFY notice
+   could not be queued (notice=...) at the end, each when not null. */
+extern void verdict_logq (unsigned long qp, policy const *p, uint64_t size, char const *route,
+  char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms,
+  char const *qid, char const *qerr, char const *nerr) ;
+
+/* The header lines of a message kept in the quarantine, in out: those of
+   hdr (from verdict_decide) with "X-QHPSI-Quarantine: id" after the first,
+   the X-QHPSI line; for a refused or blackholed message, whose hdr is
+   empty, the X-QHPSI line REJECTVIRUS=0 would have given. 1, or 0 on ENOMEM. */
+extern int verdict_quarantinehdr (struct qhpsi_result const *r, char const *id, stralloc const *hdr, stralloc *out) ;
+
 extern char const *verdict_actionname (enum verdict_action a) ;
 
 #endif

@@ -13,7 +13,7 @@ home=$dest$prefix
 die() { echo "install: fatal: $*" >&2; exit 111; }
 
 # what make install puts where, for uninstall too
-BINS="qhpsi qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest"
+BINS="qhpsi qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete"
 PLUGS="clamd.so clamav.so"
 
 if [ $uninstall = 1 ]; then
@@ -74,6 +74,7 @@ i src/qhpsi bin 6711 qscand:qmail
 i src/qhpsi-quarantine bin 0755 root:root
 i src/qhpsi-mkqueue bin 0755 root:root
 i src/qhpsi-selftest bin 0755 root:root
+for p in list show release purge delete; do i "src/qhpsi-$p" bin 0755 root:root; done
 # the production plugins; example.so (EICAR by its first bytes) is a model, not a scanner
 for p in $PLUGS; do i "plugins/$p" plugins 0644 root:root; done
 chmod 0755 "$home/plugins"
@@ -95,6 +96,13 @@ if [ -z "$dest" ]; then
   if [ ! -d "$home/queue" ]; then src/qhpsi-mkqueue "$home" || exit 111; fi
 else
   echo "on the target, as root, if $prefix/queue does not exist: $prefix/bin/qhpsi-mkqueue $prefix"
+fi
+# the central quarantine, for a queue made before it existed; like the
+# queue, the target's alone (qhpsi-mkqueue makes it there too)
+if [ -z "$dest" ] && [ ! -d "$home/quarantine/new" ]; then
+  mkdir -p "$home/quarantine/tmp" "$home/quarantine/new" || die "unable to create $home/quarantine"
+  chmod 0700 "$home/quarantine" "$home/quarantine/tmp" "$home/quarantine/new" || die "unable to chmod $home/quarantine"
+  chown -R qmailq:qmail "$home/quarantine" || die "unable to chown $home/quarantine"
 fi
 # a set-id program beside ours that anyone may run is a way around the scan
 # (a kept qmail-queue.orig 4711 queues unscanned mail for every local user)

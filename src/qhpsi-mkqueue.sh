@@ -43,6 +43,10 @@ dsplit queue/remote qmails 0700
 d queue/lock qmailq 0750
 f queue/lock/tcpto qmailr 0644 1024
 f queue/lock/sendmutex qmails 0600 0
+# the central quarantine, beside the queue: qmail-send never looks there
+d quarantine qmailq 0700
+d quarantine/tmp qmailq 0700
+d quarantine/new qmailq 0700
 [ -p "$home/queue/lock/trigger" ] || mkfifo "$home/queue/lock/trigger" || die "unable to create the trigger"
 [ $own = 1 ] && { chown qmails:qmail "$home/queue/lock/trigger" || die "unable to chown the trigger"; }
 chmod 0622 "$home/queue/lock/trigger" || die "unable to chmod the trigger"

@@ -61,5 +61,22 @@ int main (void)
   verdict_cleanname(name) ;
   CHECKMEM(name, strlen(name), "Bad__Name__with_spaces_", 23, "signature names are cleaned") ;
   CHECK(!strcmp(verdict_actionname(ACTION_BLACKHOLE), "blackhole"), "action names") ;
+  {
+    stralloc out = STRALLOC_ZERO ;
+    struct qhpsi_result r = { .verdict = QHPSI_INFECTED } ;
+    strcpy(r.text, "Eicar") ;
+    hdr.len = 0 ;
+    CHECK(verdict_quarantinehdr(&r, "1.2.3.4", &hdr, &out), "quarantine header, refused") ;
+#define OUT(want, name) CHECKMEM(out.s, out.len, want, sizeof want - 1, name)
+    OUT("X-QHPSI: virus found (Eicar)\nX-QHPSI-Quarantine: 1.2.3.4\n",
+      "a refused message is kept with the lines REJECTVIRUS=0 gives") ;
+    hdr.len = 0 ;
+    stralloc_cats(&hdr, "X-QHPSI: virus found (Eicar)\nX-Quarantine-ID: <a@y>\n") ;
+    CHECK(verdict_quarantinehdr(&r, "9", &hdr, &out), "quarantine header, forwarded") ;
+    HDR("X-QHPSI: virus found (Eicar)\nX-Quarantine-ID: <a@y>\n", "hdr left alone") ;
+    OUT("X-QHPSI: virus found (Eicar)\nX-QHPSI-Quarantine: 9\nX-Quarantine-ID: <a@y>\n",
+      "the ID line goes after the X-QHPSI line") ;
+    stralloc_free(&out) ;
+  }
   return UNIT_END() ;
 }
