@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -87,6 +88,8 @@ static int fill (queue *q, int messfd, char const *messfn)
   q->messfd = messfd ;
   q->messlen = st.st_size ;
   q->pid = getpid() ;
+  /* the quarantine dates its entries by it */
+  q->start = time(0) ;
   memcpy(q->messfn, messfn, n + 1) ;
   return 0 ;
 }

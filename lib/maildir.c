@@ -87,7 +87,9 @@ static void hs_byte (headerscan *h, char c)
       else
       {
         for (unsigned int i = 0 ; i < 2 ; i++)
-          if (h->names & (1u << i) && hs_lower(c) != hs_names[i][h->pos]) h->names &= ~(1u << i) ;
+          /* a NUL byte must not match the end of a name */
+          if (h->names & (1u << i) && (!hs_names[i][h->pos] || hs_lower(c) != hs_names[i][h->pos]))
+            h->names &= ~(1u << i) ;
         if (h->names) { h->pos++ ; return ; }
       }
       h->state = HS_SKIP ;

@@ -41,6 +41,8 @@ static void test_header (void)
   TAG("X-QHPSI: clean\nReceived: (qmail 1 invoked from network)\nX-QHPSI: virus found (x)\n\n", 0, "forged below ours") ;
   TAG("RECEIVED : by x\nX-QHPSI: virus found (x)\n\n", 0, "Received in any case, blank before the colon") ;
   TAG("Received-SPF: pass\nX-QHPSI: virus found (x)\n\n", 1, "Received-SPF is another field") ;
+  TAG("Received\0: x\nX-QHPSI: virus found (x)\n\n", 1, "a NUL after Received is another field") ;
+  TAG("X-QHPSI\0: virus found (x)\n\n", 0, "a NUL after X-QHPSI is another field") ;
   TAG("Receive: x\nX-QHPSI: virus found (x)\n\n", 1, "a prefix of Received is another field") ;
   TAG("X-QHPSI-Old: virus found\nX-QHPSI: clean\nReceived: x\n\n", 0, "X-QHPSI-Old is another field") ;
   TAG("X-QHPSI: virus found (x)\r\nReceived: x\r\n\r\n", 1, "CRLF, ours above Received") ;
