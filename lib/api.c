@@ -87,6 +87,7 @@ static int fill (queue *q, int messfd, char const *messfn)
   if (fstat(messfd, &st) < 0) return QQ_MESS ;
   q->messfd = messfd ;
   q->messlen = st.st_size ;
+  q->messnum = st.st_ino ;
   q->pid = getpid() ;
   /* the quarantine dates its entries by it */
   q->start = time(0) ;

@@ -174,10 +174,13 @@ int store_xtextdecode (stralloc *sa, char const *s, size_t len)
   for (size_t i = 0 ; i < len ; i++)
   {
     char c = s[i] ;
+    /* xtext is printable; and no address holds a NUL, which would end
+       the value early when read back */
+    if (c <= ' ' || c > '~') { errno = EPROTO ; return 0 ; }
     if (c == '+')
     {
       int hi = i + 2 < len ? hexval(s[i+1]) : -1, lo = hi >= 0 ? hexval(s[i+2]) : -1 ;
-      if (lo < 0) { errno = EPROTO ; return 0 ; }
+      if (lo < 0 || !(hi | lo)) { errno = EPROTO ; return 0 ; }
       c = (char)(hi << 4 | lo) ;
       i += 2 ;
     }
@@ -255,6 +258,7 @@ int store_read (int fd, store_entry *e)
     pos = nl - b.s + 1 ;
   }
   if (seen != (ID | TIME | SENDER | VERDICT | ACTION | SIZE) || !e->nrcpt) goto proto ;
+  if (!store_idok(store_str(e, id))) goto proto ;
   if (fstat(fd, &st) < 0) goto err ;
   if ((uint64_t)st.st_size != e->offset + e->size) goto proto ;
   if (lseek(fd, e->offset, SEEK_SET) < 0) goto err ;

@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode
+FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -22,8 +22,10 @@ $(FUZZOBJ)/fuzz-template: $(FUZZOBJ)/template.o
 $(FUZZOBJ)/fuzz-tcprules: $(FUZZOBJ)/tcprules.o
 $(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/maildir.o
 $(FUZZOBJ)/fuzz-clamdreply $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c
+$(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/store.o $(FUZZOBJ)/envelope.o $(FUZZOBJ)/verdict.o
 $(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/helper.o $(FUZZOBJ)/verdict.o $(FUZZOBJ)/child.o $(FUZZOBJ)/scan.o \
-	$(FUZZOBJ)/plugin.o $(FUZZOBJ)/policy.o $(FUZZOBJ)/paths.o $(FUZZOBJ)/tcprules.o $(FUZZOBJ)/template.o
+	$(FUZZOBJ)/plugin.o $(FUZZOBJ)/policy.o $(FUZZOBJ)/paths.o $(FUZZOBJ)/tcprules.o $(FUZZOBJ)/template.o \
+	$(FUZZOBJ)/store.o
 $(FUZZOBJ)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h lib/*.h include/*.h
 	@mkdir -p $(FUZZOBJ)
 	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(LIBS) -ldl
