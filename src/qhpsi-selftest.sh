@@ -236,7 +236,7 @@ case $result in
       echo "  It must reach $rcpt (Subject \"qhpsi-selftest nested message ...\") with"
       echo "  \"X-QHPSI: virus found (Heuristics.Limits.Exceeded...)\" (or the EICAR"
       echo "  signature) above its first Received: line. \"X-QHPSI: clean\" there means"
-      echo "  clamd's limits read as clean: set AlertExceedsMax yes in clamd.conf."
+      echo "  that clamd's limits read as clean: set AlertExceedsMax yes in clamd.conf."
       [ $strict = 1 ] && { echo "  -x: the nested archive should have been refused."; status=1; }
     fi
     ;;
