@@ -196,7 +196,9 @@ case $result in
     eicar=accepted
     echo "accepted: $(answer)"
     echo "  The EICAR message was queued: as designed if REJECTVIRUS=0 applies to this"
-    echo "  client. It must reach $rcpt (Subject \"qhpsi-selftest eicar message ...\")"
+    echo "  client (with REJECTVIRUS=2 it was dropped, action=blackhole in the log, and"
+    echo "  never arrives). Otherwise it must reach $rcpt"
+    echo "  (Subject \"qhpsi-selftest eicar message ...\")"
     echo "  with \"X-QHPSI: virus found (...)\" above its first Received: line (after"
     echo "  qmail-local's Return-Path and Delivered-To). \"X-QHPSI: clean\" there means"
     echo "  the scanner missed it; no X-QHPSI line, that it was not scanned."
