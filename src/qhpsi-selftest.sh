@@ -196,9 +196,12 @@ case $result in
     eicar=accepted
     echo "accepted: $(answer)"
     echo "  The EICAR message was queued: as designed if REJECTVIRUS=0 applies to this"
-    echo "  client. It must reach $rcpt (Subject \"qhpsi-selftest eicar message ...\")"
-    echo "  with the first line \"X-QHPSI: virus found (...)\". \"X-QHPSI: clean\" there"
-    echo "  means the scanner missed it; no X-QHPSI line, that it was not scanned."
+    echo "  client (with REJECTVIRUS=2 it was dropped, action=blackhole in the log, and"
+    echo "  never arrives). Otherwise it must reach $rcpt"
+    echo "  (Subject \"qhpsi-selftest eicar message ...\")"
+    echo "  with \"X-QHPSI: virus found (...)\" above its first Received: line (after"
+    echo "  qmail-local's Return-Path and Delivered-To). \"X-QHPSI: clean\" there means"
+    echo "  the scanner missed it; no X-QHPSI line, that it was not scanned."
     [ $strict = 1 ] && { echo "  -x: the EICAR message should have been refused."; status=1; }
     ;;
   "message 5"*)
@@ -233,9 +236,9 @@ case $result in
       status=1
     else
       echo "  It must reach $rcpt (Subject \"qhpsi-selftest nested message ...\") with"
-      echo "  the first line \"X-QHPSI: virus found (Heuristics.Limits.Exceeded...)\" (or"
-      echo "  the EICAR signature). \"X-QHPSI: clean\" there means clamd's limits read"
-      echo "  as clean: set AlertExceedsMax yes in clamd.conf."
+      echo "  \"X-QHPSI: virus found (Heuristics.Limits.Exceeded...)\" (or the EICAR"
+      echo "  signature) above its first Received: line. \"X-QHPSI: clean\" there means"
+      echo "  that clamd's limits read as clean: set AlertExceedsMax yes in clamd.conf."
       [ $strict = 1 ] && { echo "  -x: the nested archive should have been refused."; status=1; }
     fi
     ;;
