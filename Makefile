@@ -32,7 +32,7 @@ LIBS = -l:libskarnet.a
 LIBOBJ = lib/envelope.o lib/received.o lib/queue.o lib/paths.o lib/policy.o \
 	lib/tcprules.o lib/template.o lib/child.o lib/scan.o lib/plugin.o \
 	lib/scanstep.o lib/verdict.o lib/helper.o lib/maildir.o lib/store.o lib/storetool.o \
-	lib/notice.o lib/api.o
+	lib/notice.o lib/msgid.o lib/logdest.o lib/api.o
 # ---- the library a qmail tree links
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs

@@ -14,6 +14,7 @@
 
 #include "qhpsi.h"
 #include "envelope.h"
+#include "logdest.h"
 #include "paths.h"
 #include "policy.h"
 #include "qqexit.h"
@@ -39,11 +40,16 @@ int qhpsi_init (char const *home, char const *queue, unsigned long uid)
   r = policy_load(&pol, uid) ;
   if (fchdir(here) < 0 && !r) r = QQ_HOME ;
   close(here) ;
+  /* before the first line, and before anything is started that could
+     write on a local user's terminal */
+  if (!logdest_set(&pol) && !r) r = QQ_NOMEM ;
   if (r)
   {
     struct qhpsi_result bad = { .verdict = QHPSI_ERROR } ;
+    verdict_logline l = { .qp = getpid(), .ip = pol.remoteip, .route = "none", .verdict = "error",
+      .r = &bad, .action = "config" } ;
     snprintf(bad.text, sizeof bad.text, "bad %s", pol.bad ? pol.bad : "setting") ;
-    verdict_log(getpid(), &pol, 0, "none", "error", &bad, "config", 0) ;
+    verdict_log(&l) ;
     return r ;
   }
   ready = 1 ;

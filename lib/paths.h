@@ -20,6 +20,10 @@
 #define USER_QMAILQ "qmailq"
 #define USER_QSCAND "qscand"
 
+/* the log FIFO, under the qmail home: qmail-queue's log line when its
+   caller is not an SMTP front end (qmail-queue(8), LOG) */
+#define PATHS_LOGFIFO "qhpsi/log"
+
 extern char const *paths_home ;  /* absolute qmail home */
 extern char const *paths_queue ; /* absolute queue directory */
 

@@ -17,6 +17,7 @@
 #include "scan.h"
 #include "scanstep.h"
 #include "child.h"
+#include "msgid.h"
 #include "notice.h"
 #include "store.h"
 #include "verdict.h"
@@ -26,7 +27,7 @@
    gets the scanner-error exit. The handler may only write, so its log line
    is made before the scan. */
 static char const *hungmess ;
-static char hungline[256] ;
+static char hungline[VERDICT_LINEMAX] ;
 static size_t hunglen ;
 static void sighung (int sig)
 {
@@ -36,20 +37,20 @@ static void sighung (int sig)
   _exit(QQ_SCANERROR) ;
 }
 
-static void hunglog (policy const *p, unsigned long qp, uint64_t size, char const *route, unsigned int timeout)
+static void hunglog (verdict_logline const *base, char const *route, unsigned int timeout)
 {
-  char ip[64] ;
-  int n ;
-  snprintf(ip, sizeof ip, "%s", p->remoteip && *p->remoteip ? p->remoteip : "-") ;
-  /* one token, as verdict_log writes it */
-  for (char *s = ip ; *s ; s++) if (*s <= ' ' || *s > '~') *s = '_' ;
-  n = snprintf(hungline, sizeof hungline,
-    "qhpsi: qp=%lu ip=%s size=%llu route=%s verdict=error error=%s_timed_out action=tempfail ms=%llu\n",
-    qp, ip, (unsigned long long)size, route, route, (unsigned long long)(timeout + 1) * 1000) ;
-  hunglen = n < 0 ? 0 : (size_t)n < sizeof hungline ? (size_t)n : sizeof hungline - 1 ;
+  struct qhpsi_result r = { .verdict = QHPSI_ERROR } ;
+  verdict_logline l = *base ;
+  snprintf(r.text, sizeof r.text, "%s timed out", route) ;
+  l.route = route ;
+  l.verdict = "error" ;
+  l.r = &r ;
+  l.action = "tempfail" ;
+  l.ms = (uint64_t)(timeout + 1) * 1000 ;
+  hunglen = verdict_fmtlog(hungline, &l) ;
 }
 
-static int inprocess (scanconf const *c, queue const *q, policy const *p, unsigned long qp, char const *route,
+static int inprocess (scanconf const *c, queue const *q, verdict_logline const *base, char const *route,
   char const *path, int fd, uint64_t size, struct qhpsi_result *r)
 {
   struct sigaction sa = { .sa_handler = sighung }, old ;
@@ -57,7 +58,7 @@ static int inprocess (scanconf const *c, queue const *q, policy const *p, unsign
   uint64_t t0 = spawn_now() ;
   int done ;
   hungmess = q->messfn ;
-  hunglog(p, qp, size, route, c->timeout) ;
+  hunglog(base, route, c->timeout) ;
   sigaction(SIGALRM, &sa, &old) ;
   left = alarm(c->timeout + 1) ;
   done = scan_local(c, path, fd, size, 1, r) ;
@@ -103,7 +104,7 @@ static int quarantine (queue const *q, policy const *p, envelope const *e, struc
 
 int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct qhpsi_result *r)
 {
-  char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "" ;
+  char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "", msgid[MSGID_MAX + 1] ;
   scanconf c = { .qhpsi = p->qhpsi, .plugindir = p->plugindir, .symb = p->symb, .rc = p->rc, .rn = p->rn, .timeout = p->timeout } ;
   stralloc hdr = STRALLOC_ZERO ;
   char *path ;
@@ -112,20 +113,25 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   uint64_t start = spawn_now(), size = q->messlen ;
   int fd, ret ;
 
+  verdict_logline l = { .qp = qp, .ip = p->remoteip, .env = e, .size = size, .route = "none" } ;
+
   r->verdict = QHPSI_CLEAN ;
   r->text[0] = 0 ;
+  if (!p->release && !p->qhpsi) return -1 ;
+  /* the header as received: qmail's Received line first, no X-QHPSI yet */
+  if (msgid_read(q->messfd, msgid)) l.msgid = msgid ;
   if (p->release)
   {
     /* root re-queues a quarantined message: not scanned again, and it
        says so above the Received line, where only this server writes */
     if (!stralloc_cats(&hdr, "X-QHPSI: released (") || !stralloc_cats(&hdr, p->release) || !stralloc_cats(&hdr, ")\n"))
       return QQ_NOMEM ;
-    verdict_logq(qp, p, size, "none", "released", 0, "queue", 0, p->release, 0, 0) ;
+    l.verdict = "released" ; l.action = "queue" ; l.qid = p->release ;
+    verdict_log(&l) ;
     ret = queue_prefix(q, hdr.s, hdr.len) ;
     stralloc_free(&hdr) ;
     return ret ? ret : -1 ;
   }
-  if (!p->qhpsi) return -1 ;
   if ((p->minsize && size < p->minsize) || (p->maxsize && size > p->maxsize))
   {
     /* never left looking scanned: a sender's own X-QHPSI line would be
@@ -133,10 +139,12 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
     static char const tag[] = "X-QHPSI: not scanned (size)\n" ;
     if (p->oversizerefuse && p->maxsize && size > p->maxsize)
     {
-      verdict_log(qp, p, size, "none", "skipped", 0, "refuse", 0) ;
+      l.verdict = "skipped" ; l.action = "refuse" ;
+      verdict_log(&l) ;
       return QQ_REFUSED ;
     }
-    verdict_log(qp, p, size, "none", "skipped", 0, "queue", 0) ;
+    l.verdict = "skipped" ; l.action = "queue" ;
+    verdict_log(&l) ;
     ret = queue_prefix(q, tag, sizeof tag - 1) ;
     return ret ? ret : -1 ;
   }
@@ -150,7 +158,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
     r->verdict = QHPSI_ERROR ;
     strcpy(r->text, "unable to open the message") ;
   }
-  else if (p->helper || !inprocess(&c, q, p, qp, route, path, fd, size, r))
+  else if (p->helper || !inprocess(&c, q, &l, route, path, fd, size, r))
   {
     char *helper = paths_join(paths_home, "bin/qhpsi") ;
     route = scan_isplugin(p->qhpsi) ? "helper-plugin" : "helper-command" ;
@@ -164,10 +172,14 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   verdict_limits(p, r) ;
 
   a = verdict_decide(p, r, e, &hdr) ;
+  l.route = route ;
+  l.verdict = verdictname(r) ;
+  l.r = r ;
   if (p->quarantine && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL
    && !quarantine(q, p, e, r, a, &hdr, qid, qerr, sizeof qerr))
   {
-    verdict_logq(qp, p, size, route, verdictname(r), r, "tempfail", spawn_now() - start, 0, qerr, 0) ;
+    l.action = "tempfail" ; l.ms = spawn_now() - start ; l.qerr = qerr ;
+    verdict_log(&l) ;
     stralloc_free(&hdr) ;
     /* what qmail-smtpd already answers as "qq write error or disk full" (451) */
     return QQ_WRITE ;
@@ -181,8 +193,11 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
     int nr = notice_queue(&n, qp, q->start, getuid()) ;
     if (nr) snprintf(nerr, sizeof nerr, "unable to queue it: exit %d", nr) ;
   }
-  verdict_logq(qp, p, size, route, verdictname(r), r, verdict_actionname(a), spawn_now() - start,
-    qid[0] ? qid : 0, 0, nerr[0] ? nerr : 0) ;
+  l.action = verdict_actionname(a) ;
+  l.ms = spawn_now() - start ;
+  l.qid = qid[0] ? qid : 0 ;
+  l.nerr = nerr[0] ? nerr : 0 ;
+  verdict_log(&l) ;
   switch (a)
   {
     case ACTION_REFUSE : ret = QQ_VIRUS ; break ;

@@ -118,43 +118,66 @@ char const *verdict_actionname (enum verdict_action a)
   return names[a] ;
 }
 
-/* values go in as one token: blanks and controls become '_' */
-static int cat (stralloc *sa, char const *key, char const *value)
+static int put (char *buf, size_t *len, size_t max, char c)
 {
-  size_t start ;
-  if (!stralloc_cats(sa, " ") || !stralloc_cats(sa, key) || !stralloc_cats(sa, "=")) return 0 ;
-  start = sa->len ;
-  if (!stralloc_cats(sa, value && *value ? value : "-")) return 0 ;
-  for (size_t i = start ; i < sa->len ; i++)
-    if (sa->s[i] <= ' ' || sa->s[i] > '~') sa->s[i] = '_' ;
+  if (*len >= max) return 0 ;
+  buf[(*len)++] = c ;
   return 1 ;
 }
 
-void verdict_log (unsigned long qp, policy const *p, uint64_t size, char const *route,
-  char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms)
+/* appends " key=value", the value as one token, within max (the room
+   left for the newline); 1 if it all fitted */
+static int cat (char *buf, size_t *len, size_t max, char const *key, char const *value)
 {
-  verdict_logq(qp, p, size, route, verdict, r, action, ms, 0, 0, 0) ;
+  size_t n = 0 ;
+  if (!value || !*value) value = "-" ;
+  if (!put(buf, len, max, ' ')) return 0 ;
+  for (; *key ; key++) if (!put(buf, len, max, *key)) return 0 ;
+  if (!put(buf, len, max, '=')) return 0 ;
+  for (; *value && n < VERDICT_VALUEMAX ; value++, n++)
+  {
+    unsigned char c = *value ;
+    if (!put(buf, len, max, c <= ' ' || c > '~' ? '_' : c)) return 0 ;
+  }
+  return 1 ;
 }
 
-void verdict_logq (unsigned long qp, policy const *p, uint64_t size, char const *route,
-  char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms,
-  char const *qid, char const *qerr, char const *nerr)
+size_t verdict_fmtlog (char *buf, verdict_logline const *l)
 {
-  stralloc sa = STRALLOC_ZERO ;
-  char n[UINT64_FMT] ;
-  int ok = stralloc_cats(&sa, "qhpsi:") ;
-  n[ulong_fmt(n, qp)] = 0 ;
-  ok = ok && cat(&sa, "qp", n) && cat(&sa, "ip", p->remoteip) ;
-  n[uint64_fmt(n, size)] = 0 ;
-  ok = ok && cat(&sa, "size", n) && cat(&sa, "route", route) && cat(&sa, "verdict", verdict) ;
-  ok = ok && cat(&sa, r && r->verdict == QHPSI_ERROR ? "error" : "signature", r ? r->text : 0) ;
-  n[uint64_fmt(n, ms)] = 0 ;
-  ok = ok && cat(&sa, "action", action) && cat(&sa, "ms", n) ;
-  if (qid) ok = ok && cat(&sa, "qid", qid) ;
-  if (qerr) ok = ok && cat(&sa, "quarantine", qerr) ;
-  if (nerr) ok = ok && cat(&sa, "notice", nerr) ;
-  ok = ok && stralloc_cats(&sa, "\n") ;
-  /* the log is best effort: a full log pipe must not lose the mail */
-  if (ok && write(2, sa.s, sa.len) < 0) { }
-  stralloc_free(&sa) ;
+  static char const head[] = "qhpsi:" ;
+  size_t len = sizeof head - 1, max = VERDICT_LINEMAX - 1 ;
+  char n[UINT64_FMT], nr[UINT64_FMT], sz[UINT64_FMT], ms[UINT64_FMT] ;
+  char const *from = 0, *rcpt = 0 ;
+  memcpy(buf, head, len) ;
+  n[ulong_fmt(n, l->qp)] = 0 ;
+  nr[uint64_fmt(nr, l->env ? l->env->nrcpt : 0)] = 0 ;
+  sz[uint64_fmt(sz, l->size)] = 0 ;
+  ms[uint64_fmt(ms, l->ms)] = 0 ;
+  if (l->env && l->env->sa.len)
+  {
+    from = envelope_sender(l->env) ;
+    if (!*from) from = "<>" ;
+    if (l->env->nrcpt) rcpt = l->env->sa.s + l->env->rcptpos + 1 ;
+  }
+  /* stops at the first value that does not fit: the line is cut there */
+  (void)(cat(buf, &len, max, "qp", n) && cat(buf, &len, max, "ip", l->ip)
+   && cat(buf, &len, max, "from", from) && cat(buf, &len, max, "rcpts", nr)
+   && cat(buf, &len, max, "rcpt", rcpt) && cat(buf, &len, max, "msgid", l->msgid)
+   && cat(buf, &len, max, "size", sz) && cat(buf, &len, max, "route", l->route)
+   && cat(buf, &len, max, "verdict", l->verdict)
+   && cat(buf, &len, max, l->r && l->r->verdict == QHPSI_ERROR ? "error" : "signature", l->r ? l->r->text : 0)
+   && cat(buf, &len, max, "action", l->action) && cat(buf, &len, max, "ms", ms)
+   && (!l->qid || cat(buf, &len, max, "qid", l->qid))
+   && (!l->qerr || cat(buf, &len, max, "quarantine", l->qerr))
+   && (!l->nerr || cat(buf, &len, max, "notice", l->nerr))) ;
+  buf[len++] = '\n' ;
+  return len ;
+}
+
+void verdict_log (verdict_logline const *l)
+{
+  char buf[VERDICT_LINEMAX] ;
+  size_t len = verdict_fmtlog(buf, l) ;
+  /* best effort: a full log pipe must not lose the mail */
+  if (write(2, buf, len) < 0) { }
 }

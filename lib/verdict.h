@@ -39,17 +39,40 @@ extern int verdict_forward (envelope *e, char const *to) ;
    ASCII with no blanks or parentheses. */
 extern void verdict_cleanname (char *s) ;
 
-/* The one log line, on fd 2: qhpsi: qp=... ip=... size=... route=...
-   verdict=... signature=... action=... ms=... */
-extern void verdict_log (unsigned long qp, policy const *p, uint64_t size, char const *route,
-  char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms) ;
+/* The one log line of a message, documented in qmail-queue(8) (LOG):
+   qhpsi: qp= ip= from= rcpts= rcpt= msgid= size= route= verdict=
+   signature=|error= action= ms= [qid=] [quarantine=] [notice=]. A
+   pointer left 0 is written "-" (qid, qerr and nerr are left out). */
+typedef struct verdict_logline_s verdict_logline ;
+struct verdict_logline_s
+{
+  unsigned long qp ;
+  char const *ip ;
+  envelope const *env ;  /* the envelope as received (before VIRUSFORWARD) */
+  char const *msgid ;
+  uint64_t size ;
+  char const *route ;
+  char const *verdict ;
+  struct qhpsi_result const *r ;
+  char const *action ;
+  uint64_t ms ;
+  char const *qid ;      /* the quarantine's ID */
+  char const *qerr ;     /* why no copy could be kept */
+  char const *nerr ;     /* why the QHPSINOTIFY notice could not be queued */
+} ;
 
-/* The same, with the quarantine's ID (qid=ID), the reason the copy
-   could not be made (quarantine=...) and the reason the QHPSINOTIFY notice
-   could not be queued (notice=...) at the end, each when not null. */
-extern void verdict_logq (unsigned long qp, policy const *p, uint64_t size, char const *route,
-  char const *verdict, struct qhpsi_result const *r, char const *action, uint64_t ms,
-  char const *qid, char const *qerr, char const *nerr) ;
+/* a line fits one atomic write to a pipe (PIPE_BUF on Linux) */
+#define VERDICT_LINEMAX 4096
+#define VERDICT_VALUEMAX 1024 /* bytes of one value kept */
+
+/* Formats l into buf (VERDICT_LINEMAX bytes): every value one token, its
+   blanks, controls and bytes above '~' made '_'; cut to fit, the newline
+   kept. Returns the length, newline included. */
+extern size_t verdict_fmtlog (char *buf, verdict_logline const *l) ;
+
+/* Writes the line on fd 2 in one write(), which qhpsi_init has pointed at
+   the right log (logdest.h); a full log loses the line, never the mail. */
+extern void verdict_log (verdict_logline const *l) ;
 
 /* The header lines of a message kept in the quarantine, in out: those of
    hdr (from verdict_decide) with "X-QHPSI-Quarantine: id" after the first,

@@ -104,6 +104,13 @@ if [ -z "$dest" ] && [ ! -d "$home/quarantine/new" ]; then
   chmod 0700 "$home/quarantine" "$home/quarantine/tmp" "$home/quarantine/new" || die "unable to chmod $home/quarantine"
   chown -R qmailq:qmail "$home/quarantine" || die "unable to chown $home/quarantine"
 fi
+# the log FIFO, for a queue made before it existed
+if [ -z "$dest" ] && [ ! -p "$home/qhpsi/log" ]; then
+  mkdir -p "$home/qhpsi" && chown root:root "$home/qhpsi" && chmod 0755 "$home/qhpsi" \
+    || die "unable to create $home/qhpsi"
+  mkfifo "$home/qhpsi/log" && chown qmailq:qmail "$home/qhpsi/log" && chmod 0600 "$home/qhpsi/log" \
+    || die "unable to create $home/qhpsi/log"
+fi
 # a set-id program beside ours that anyone may run is a way around the scan
 # (a kept qmail-queue.orig 4711 queues unscanned mail for every local user)
 for f in "$home"/bin/* "$home"/bin/.[!.]*; do

@@ -50,4 +50,10 @@ d quarantine/new qmailq 0700
 [ -p "$home/queue/lock/trigger" ] || mkfifo "$home/queue/lock/trigger" || die "unable to create the trigger"
 [ $own = 1 ] && { chown qmails:qmail "$home/queue/lock/trigger" || die "unable to chown the trigger"; }
 chmod 0622 "$home/queue/lock/trigger" || die "unable to chmod the trigger"
+# the log FIFO of qmail-queue (qmail-queue(8), LOG): the qhpsi-log
+# service reads it; the directory is root's so nobody else can swap it
+d qhpsi root 0755
+[ -p "$home/qhpsi/log" ] || mkfifo "$home/qhpsi/log" || die "unable to create the log FIFO"
+[ $own = 1 ] && { chown qmailq:qmail "$home/qhpsi/log" || die "unable to chown the log FIFO"; }
+chmod 0600 "$home/qhpsi/log" || die "unable to chmod the log FIFO"
 exit 0
