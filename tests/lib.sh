@@ -28,6 +28,12 @@ same() {
 # mkqueue DIR: a fresh qmail home with a complete queue tree owned by the caller
 mkqueue() { "$SRC/qhpsi-mkqueue" -n "$1" >/dev/null || { fail "qhpsi-mkqueue $1"; exit 1; }; }
 
+# logfifo HOME: holds HOME/qhpsi/log (qhpsi-mkqueue made it) open on fd 8,
+# read-write as the qhpsi-log service does, so that qmail-queue finds a reader
+logfifo() { exec 8<>"$1/qhpsi/log" || { fail "open $1/qhpsi/log"; exit 1; }; }
+# logread: what reached the FIFO of logfifo since the last call; never waits
+logread() { dd if=/dev/fd/8 iflag=nonblock bs=65536 status=none 2>/dev/null; }
+
 # envelope SENDER RCPT...: qmail-queue's fd 1 input, on stdout
 envelope() {
   printf 'F%s\0' "$1"; shift

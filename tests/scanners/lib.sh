@@ -11,6 +11,7 @@ for f in "$QQ" "$SRC/qhpsi" "$TOP/tests/plugins/fake.so" "$TOP/tests/plugins/leg
   [ -f "$f" ] || { fail "missing $f (make src/qmail-queue src/qhpsi tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so plugins/example.so)"; exit 1; }
 done
 mkqueue "$H"
+logfifo "$H"
 mkdir -p "$H/bin" "$H/plugins" "$H/control" "$SC" "$R" || exit 1
 cp "$SRC/qhpsi" "$H/bin/" || exit 1
 cp "$TOP/tests/plugins/fake.so" "$TOP/tests/plugins/legacy.so" "$TOP/tests/plugins/unsafe.so" \
@@ -39,15 +40,24 @@ reset() {
 # qqrun VAR=value ...: reset, then qmail-queue on $MSG and $T/env with
 # exactly these variables (besides PATH, QMAILHOME, TMPDIR and QHPSIHELPER
 # from $HELPER, which they may override), run through $AS if set; sets rc
-# and el (elapsed ms); the log goes to $T/log
+# and el (elapsed ms); the log, from fd 2 (a trusted caller that gave
+# TCPREMOTEIP) or from the log FIFO (everyone else), goes to $T/log. The
+# FIFO is the running user's: $AS is always nobody.
 AS=
 qqrun() {
   reset
+  logread >/dev/null
+  if [ -n "$AS" ]; then chown 65534 "$H/qhpsi/log"; else chown 0 "$H/qhpsi/log"; fi
   _t0=$(now_ms)
   timeout 60 $AS env -i PATH=/usr/bin:/bin QMAILHOME="$H" TMPDIR="$R" QHPSIHELPER="$HELPER" "$@" \
-    "$QQ" <"$MSG" 3<"$T/env" 1<&3 3<&- 2>"$T/log"
+    "$QQ" <"$MSG" 3<"$T/env" 1<&3 3<&- 8<&- 2>"$T/log.err"
   rc=$?
   el=$(($(now_ms) - _t0))
+  logread > "$T/log.fifo"
+  if [ -s "$T/log.err" ] && [ -s "$T/log.fifo" ]; then
+    fail "qqrun $*: output both on fd 2 [$(cat -v "$T/log.err")] and on the FIFO [$(cat -v "$T/log.fifo")]"
+  fi
+  cat "$T/log.err" "$T/log.fifo" > "$T/log"
 }
 
 # queued NAME HEADER [RCPT...]: exit 0 and exactly one message, which is
@@ -90,11 +100,13 @@ refused() {
 # logis NAME ROUTE VERDICT FIELD ACTION: the log is exactly one line with
 # these and the client $LOGIP; qp, size and ms are compared as numbers only
 # (sizeis checks size)
+# LOGENV: the from, rcpts, rcpt and msgid keys of $T/env and $MSG
 LOGIP=-
+LOGENV='from=s@example.org rcpts=2 rcpt=r1@example.org msgid=-'
 logis() {
   _got=$(sed -e 's/^qhpsi: qp=[0-9][0-9]* /qhpsi: qp=N /' -e 's/ size=[0-9][0-9]* / size=N /' \
     -e 's/ ms=[0-9][0-9]*$/ ms=N/' "$T/log")
-  expect "$1: log line" "qhpsi: qp=N ip=$LOGIP size=N route=$2 verdict=$3 $4 action=$5 ms=N" "$_got"
+  expect "$1: log line" "qhpsi: qp=N ip=$LOGIP $LOGENV size=N route=$2 verdict=$3 $4 action=$5 ms=N" "$_got"
 }
 
 # sizeis NAME: the log's size is the queued message without its header lines
