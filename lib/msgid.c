@@ -54,16 +54,12 @@ int msgid_find (char const *s, size_t len, char *out)
     if (namelen != 10 || strncasecmp(line, "Message-ID", 10)) continue ;
     in = 1 ;
    take:
-    for (size_t i = start ; i < end && o < MSGID_MAX ; i++) out[o++] = line[i] ;
+    for (size_t i = start ; i < end && o < MSGID_MAX ; i++)
+      if (o || !blank(line[i])) out[o++] = line[i] ;
   }
   if (!in) return 0 ;
-  {
-    size_t b = 0 ;
-    while (o && blank(out[o-1])) o-- ;
-    while (b < o && blank(out[b])) b++ ;
-    memmove(out, out + b, o - b) ;
-    out[o - b] = 0 ;
-  }
+  while (o && blank(out[o-1])) o-- ;
+  out[o] = 0 ;
   return 1 ;
 }
 

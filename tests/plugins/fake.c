@@ -1,6 +1,7 @@
 /* fake.c: test plugin whose verdict comes from marker lines in the message:
    FAKE-VIRUS infected (Fake-Test-Sig), FAKE-ERROR error, FAKE-HANG never
-   answers (it ignores timeout_ms on purpose: the caller must cut it off).
+   answers (it ignores timeout_ms on purpose: the caller must cut it off),
+   FAKE-STDERR says so on fd 2, as libraries warn, and is clean.
    Each scan appends "pid uid" to $TMPDIR/fakeplugin.log, so a test can tell
    which process ran it. */
 
@@ -51,7 +52,11 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
   else if (memmem(s, got, "FAKE-HANG", 9)) for (;;) pause() ;
   else if (memmem(s, got, "FAKE-ERROR", 10)) strcpy(r->text, "Fake-Error") ;
   else if (memmem(s, got, "FAKE-VIRUS", 10)) { r->verdict = QHPSI_INFECTED ; strcpy(r->text, "Fake-Test-Sig") ; }
-  else r->verdict = QHPSI_CLEAN ;
+  else
+  {
+    if (memmem(s, got, "FAKE-STDERR", 11) && write(2, "fake: warning on fd 2\n", 22) < 0) { }
+    r->verdict = QHPSI_CLEAN ;
+  }
   free(s) ;
 }
 

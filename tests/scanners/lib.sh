@@ -42,12 +42,15 @@ reset() {
 # from $HELPER, which they may override), run through $AS if set; sets rc
 # and el (elapsed ms); the log, from fd 2 (a trusted caller that gave
 # TCPREMOTEIP) or from the log FIFO (everyone else), goes to $T/log. The
-# FIFO is the running user's: $AS is always nobody.
-AS=
+# FIFO is made the running user's ($AS is always nobody) and emptied first,
+# unless FIFOKEEP=1.
+AS= FIFOKEEP=
 qqrun() {
   reset
-  logread >/dev/null
-  if [ -n "$AS" ]; then chown 65534 "$H/qhpsi/log"; else chown 0 "$H/qhpsi/log"; fi
+  if [ -z "$FIFOKEEP" ]; then
+    logread >/dev/null
+    if [ -n "$AS" ]; then chown 65534 "$H/qhpsi/log"; else chown 0 "$H/qhpsi/log"; fi
+  fi
   _t0=$(now_ms)
   timeout 60 $AS env -i PATH=/usr/bin:/bin QMAILHOME="$H" TMPDIR="$R" QHPSIHELPER="$HELPER" "$@" \
     "$QQ" <"$MSG" 3<"$T/env" 1<&3 3<&- 8<&- 2>"$T/log.err"
