@@ -55,7 +55,8 @@ int msgid_find (char const *s, size_t len, char *out)
     in = 1 ;
    take:
     for (size_t i = start ; i < end && o < MSGID_MAX ; i++)
-      if (o || !blank(line[i])) out[o++] = line[i] ;
+      /* a NUL would end the string: made the '_' the log makes of controls */
+      if (o || !blank(line[i])) out[o++] = line[i] ? line[i] : '_' ;
   }
   if (!in) return 0 ;
   while (o && blank(out[o-1])) o-- ;

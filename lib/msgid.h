@@ -10,7 +10,7 @@
 
 /* The value of the first Message-ID field of the header in s (len bytes,
    up to the first empty line), unfolded, surrounding blanks cut, at most
-   MSGID_MAX bytes, into out (MSGID_MAX + 1 bytes). A line that is neither
+   MSGID_MAX bytes, a NUL byte made '_', into out (MSGID_MAX + 1 bytes). A line that is neither
    a field nor its continuation ends the header. 1 found, 0 not. */
 extern int msgid_find (char const *s, size_t len, char *out) ;
 

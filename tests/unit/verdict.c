@@ -25,6 +25,55 @@ static enum verdict_action run (policy *p, enum qhpsi_verdict v, char const *tex
 }
 
 #define HDR(want, name) CHECKMEM(hdr.s, hdr.len, want, sizeof want - 1, name)
+#define LINE(l, want, name) do { char b_[VERDICT_LINEMAX] ; size_t n_ = verdict_fmtlog(b_, l) ; \
+  CHECKMEM(b_, n_, want, sizeof want - 1, name) ; } while (0)
+
+/* the log line: every key in its place, values one token, cut to fit */
+static void logline (void)
+{
+  static char const nullenv[] = "F\0Tfirst@x\0Tsecond@y\0Tthird@z\0" ;
+  static char const hostile[] = "Fa b\r\n\x80@x\0" ;
+  envelope e = ENVELOPE_ZERO ;
+  struct qhpsi_result inf = { .verdict = QHPSI_INFECTED, .text = "Eicar" } ;
+  struct qhpsi_result err = { .verdict = QHPSI_ERROR, .text = "clamd down" } ;
+  verdict_logline l = { .qp = 42, .ip = "192.0.2.1", .env = &env, .msgid = "<m@x>", .size = 1234,
+    .route = "plugin", .verdict = "clean", .action = "queue", .ms = 7 } ;
+  char buf[VERDICT_LINEMAX], big[3000] ;
+  size_t n ;
+  mkenv() ;
+  LINE(&l, "qhpsi: qp=42 ip=192.0.2.1 from=s@x rcpts=2 rcpt=a@y msgid=<m@x> size=1234 route=plugin verdict=clean signature=- action=queue ms=7\n", "log: clean") ;
+  l.verdict = "infected" ; l.r = &inf ; l.action = "refuse" ; l.qid = "1.2.3.4" ; l.nerr = "no notice" ;
+  LINE(&l, "qhpsi: qp=42 ip=192.0.2.1 from=s@x rcpts=2 rcpt=a@y msgid=<m@x> size=1234 route=plugin verdict=infected signature=Eicar action=refuse ms=7 qid=1.2.3.4 notice=no_notice\n", "log: infected, qid, notice") ;
+  l.verdict = "error" ; l.r = &err ; l.action = "tempfail" ; l.qid = 0 ; l.nerr = 0 ; l.qerr = "disk full" ;
+  LINE(&l, "qhpsi: qp=42 ip=192.0.2.1 from=s@x rcpts=2 rcpt=a@y msgid=<m@x> size=1234 route=plugin verdict=error error=clamd_down action=tempfail ms=7 quarantine=disk_full\n", "log: error, quarantine") ;
+  stralloc_catb(&e.sa, nullenv, sizeof nullenv - 1) ;
+  e.rcptpos = 2 ; e.nrcpt = 3 ;
+  l = (verdict_logline){ .qp = 1, .env = &e, .route = "none", .verdict = "skipped", .action = "queue" } ;
+  LINE(&l, "qhpsi: qp=1 ip=- from=<> rcpts=3 rcpt=first@x msgid=- size=0 route=none verdict=skipped signature=- action=queue ms=0\n", "log: null sender, no msgid, no ip") ;
+  e.sa.len = 0 ;
+  stralloc_catb(&e.sa, hostile, sizeof hostile - 1) ;
+  e.rcptpos = e.sa.len ; e.nrcpt = 0 ;
+  l.msgid = "<a\tb\x7f\xff>" ;
+  LINE(&l, "qhpsi: qp=1 ip=- from=a_b___@x rcpts=0 rcpt=- msgid=<a_b__> size=0 route=none verdict=skipped signature=- action=queue ms=0\n", "log: blanks, controls, 8-bit: '_'; no recipient") ;
+  l.env = 0 ; l.msgid = 0 ;
+  LINE(&l, "qhpsi: qp=1 ip=- from=- rcpts=0 rcpt=- msgid=- size=0 route=none verdict=skipped signature=- action=queue ms=0\n", "log: no envelope yet") ;
+  /* values are kept to VERDICT_VALUEMAX bytes; the line to one pipe write */
+  memset(big, 'x', sizeof big - 1) ;
+  big[sizeof big - 1] = 0 ;
+  l.ip = big ;
+  n = verdict_fmtlog(buf, &l) ;
+  CHECK(n < VERDICT_LINEMAX && strstr(buf, " from=-") && buf[n-1] == '\n', "log: a long value is cut, the line goes on") ;
+  {
+    char const *ip = strstr(buf, " ip=") ;
+    char const *end = ip ? strchr(ip + 4, ' ') : 0 ;
+    CHECK(end && end - (ip + 4) == VERDICT_VALUEMAX, "log: ip kept to VERDICT_VALUEMAX bytes") ;
+  }
+  l.ip = big ; l.msgid = big ; l.qid = big ; l.qerr = big ; l.nerr = big ;
+  l.env = &env ;
+  n = verdict_fmtlog(buf, &l) ;
+  CHECK(n == VERDICT_LINEMAX && buf[n-1] == '\n' && !memchr(buf, '\n', n - 1), "log: a line too long for one pipe write is cut, newline kept") ;
+  stralloc_free(&e.sa) ;
+}
 
 int main (void)
 {
@@ -78,5 +127,6 @@ int main (void)
       "the ID line goes after the X-QHPSI line") ;
     stralloc_free(&out) ;
   }
+  logline() ;
   return UNIT_END() ;
 }
