@@ -19,8 +19,12 @@
    else control/qhpsi/ alone; control/qhpsi.cdb may override per client.
    home is the absolute qmail home, queue the absolute queue directory (0:
    home/queue). Changes no current directory; leaves the environment holding
-   only the resolved variables. Returns QHPSI_GOON, or 55 / 51 after the log
-   line. Call it once, before qhpsi_scan or qhpsi_scanqueued. */
+   only the resolved variables. Unless the caller is trusted and gave
+   TCPREMOTEIP (an SMTP front end, whose fd 2 is its log), points fd 2 at
+   the log FIFO home/qhpsi/log, or at /dev/null: the log line, and what
+   scanners write there, never reach a local user (qmail-queue(8), LOG).
+   Returns QHPSI_GOON, or 55 / 51 after the log line. Call it once, before
+   qhpsi_scan or qhpsi_scanqueued. */
 extern int qhpsi_init (char const *home, char const *queue, unsigned long uid) ;
 
 /* The scan step for the message file messfn (relative to the current
@@ -28,7 +32,8 @@ extern int qhpsi_init (char const *home, char const *queue, unsigned long uid) ;
    read-write on messfd and holding the whole message; env, envlen: the
    envelope entries as intd stores them ("F<sender>\0T<rcpt>\0...", without
    the terminating empty entry). Scans, puts X-QHPSI: (and X-Quarantine-ID:)
-   in front of the message, writes the log line on fd 2. On QHPSI_GOON,
+   in front of the message, writes the log line on fd 2 (see qhpsi_init).
+   On QHPSI_GOON,
    *env and *envlen may point to a new envelope (VIRUSFORWARD), valid until
    the next call; the message is not fsync'ed. Otherwise returns 33 (virus),
    77 (scanner error), 31 (refused by size), 0 (blackholed: publish
