@@ -311,12 +311,16 @@ int policy_load (policy *p, uid_t uid)
   p->helper = 1 ;
   p->symb = "virusscan" ;
   val[find("PATH", 4)] = "/usr/local/bin:/usr/bin:/bin" ;
-  p->bad = "control/qhpsi" ;
-  if (!controldir()) return QQ_CONFIG ;
+  /* who is asking comes first: it says where even a configuration
+     error's log line goes (logdest.h) */
   p->bad = "control/qhpsitrusted" ;
   t = trusted(uid) ;
   if (t < 0) return QQ_CONFIG ;
   p->trusted = t ;
+  ip = t ? getenv("TCPREMOTEIP") : 0 ;
+  if (ip && *ip) p->remoteip = ip ;
+  p->bad = "control/qhpsi" ;
+  if (!controldir()) return QQ_CONFIG ;
   if (t)
   {
     for (unsigned int i = 0 ; i < NVARS ; i++)
@@ -324,12 +328,10 @@ int policy_load (policy *p, uid_t uid)
       char const *s = getenv(vars[i]) ;
       if (s) val[i] = s ;
     }
-    ip = getenv("TCPREMOTEIP") ;
-    if (ip && *ip)
+    if (p->remoteip)
     {
-      p->remoteip = ip ;
       p->bad = "control/qhpsi.cdb" ;
-      if (!clientrules(ip)) return QQ_CONFIG ;
+      if (!clientrules(p->remoteip)) return QQ_CONFIG ;
     }
   }
   if (!interpret(p)) return QQ_CONFIG ;
