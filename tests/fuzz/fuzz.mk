@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store
+FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -22,6 +22,7 @@ $(FUZZOBJ)/fuzz-template: $(FUZZOBJ)/template.o
 $(FUZZOBJ)/fuzz-tcprules: $(FUZZOBJ)/tcprules.o
 $(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/maildir.o
 $(FUZZOBJ)/fuzz-clamdreply $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c
+$(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/msgid.o $(FUZZOBJ)/verdict.o
 $(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/store.o $(FUZZOBJ)/envelope.o $(FUZZOBJ)/verdict.o
 $(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/helper.o $(FUZZOBJ)/verdict.o $(FUZZOBJ)/child.o $(FUZZOBJ)/scan.o \
 	$(FUZZOBJ)/plugin.o $(FUZZOBJ)/policy.o $(FUZZOBJ)/paths.o $(FUZZOBJ)/tcprules.o $(FUZZOBJ)/template.o \
