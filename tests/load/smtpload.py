@@ -300,8 +300,8 @@ def parse_env(b):
     return env
 
 
-LOGRE = re.compile(r' qhpsi: qp=(\d+) ip=(\S+) size=\d+ route=(\S+) verdict=(\S+) '
-                   r'signature=(\S+) action=(\S+)')
+LOGRE = re.compile(r' qhpsi: qp=(\d+) ip=(\S+) from=\S+ rcpts=\d+ rcpt=\S+ msgid=\S+ size=\d+ '
+                   r'route=(\S+) verdict=(\S+) signature=(\S+) action=(\S+)')
 
 
 def read_log(logdir):
