@@ -21,7 +21,7 @@
 
 /* libclamav's last error message, so a failed load can say why; reset on
    every scan. libclamav writes its messages to fd 2 unless told otherwise,
-   and fd 2 is qmail-smtpd's log. */
+   and fd 2 is a log (qmail-smtpd's, or qmail-queue's FIFO). */
 static char lastmsg[QHPSI_TEXTLEN] ;
 
 static void msg_cb (enum cl_msg severity, char const *fullmsg, char const *msg, void *context)
