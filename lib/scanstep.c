@@ -112,7 +112,6 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   enum verdict_action a ;
   uint64_t start = spawn_now(), size = q->messlen ;
   int fd, ret ;
-
   verdict_logline l = { .qp = qp, .ip = p->remoteip, .env = e, .size = size, .route = "none" } ;
 
   r->verdict = QHPSI_CLEAN ;
