@@ -31,6 +31,7 @@ struct policy_s
   char const *plugindir ;   /* absolute */
   char const *pluginsub ;   /* PLUGINDIR, the subdirectory name, or "" */
   char const *symb ;        /* legacy plugin symbol */
+  char const *rules ;       /* QHPSIRULES resolved: <home>/control/qhpsirules/NAME.qrc */
   char const *remoteip ;    /* 0 unless a trusted caller gave it */
   char const *bad ;         /* which variable was bad, on failure */
 } ;

@@ -67,7 +67,8 @@ void verdict_limits (policy const *p, struct qhpsi_result *r)
 static int virusline (stralloc *hdr, struct qhpsi_result const *r)
 {
   if (!stralloc_cats(hdr, "X-QHPSI: virus found")) return 0 ;
-  if (r->text[0] && !(stralloc_cats(hdr, " (") && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
+  if (r->text[0] && !(stralloc_cats(hdr, r->flags & QHPSI_RESULT_RULE ? " (rule " : " (")
+    && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
     return 0 ;
   return stralloc_cats(hdr, "\n") ;
 }
@@ -94,6 +95,16 @@ enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *
     case QHPSI_CLEAN :
       return stralloc_cats(hdr, "X-QHPSI: clean\n") ? ACTION_QUEUE : ACTION_TEMPFAIL ;
     case QHPSI_INFECTED :
+      switch (r->action)
+      {
+        case QHPSI_ACTION_REFUSE : return ACTION_REFUSE ;
+        case QHPSI_ACTION_BLACKHOLE : return ACTION_BLACKHOLE ;
+        /* the quarantine copy gets its X-QHPSI line from verdict_quarantinehdr */
+        case QHPSI_ACTION_TRAP : return ACTION_TRAP ;
+        case QHPSI_ACTION_BACK : return virusline(hdr, r) ? ACTION_BACK : ACTION_TEMPFAIL ;
+        case QHPSI_ACTION_TAG : return virusline(hdr, r) ? ACTION_TAG : ACTION_TEMPFAIL ;
+        default : break ;
+      }
       if (p->rejectvirus == 1) return ACTION_REFUSE ;
       if (!p->virusforward && p->rejectvirus == 2) return ACTION_BLACKHOLE ;
       if (!virusline(hdr, r)) return ACTION_TEMPFAIL ;
@@ -114,8 +125,23 @@ int verdict_forward (envelope *e, char const *to)
 
 char const *verdict_actionname (enum verdict_action a)
 {
-  static char const *const names[] = { "queue", "refuse", "blackhole", "forward", "tempfail", "accept" } ;
+  static char const *const names[] = { "queue", "refuse", "blackhole", "forward", "tempfail", "accept", "trap", "back", "tag" } ;
   return names[a] ;
+}
+
+int verdict_keep (policy const *p, struct qhpsi_result const *r, enum verdict_action a)
+{
+  if (r->verdict != QHPSI_INFECTED || a == ACTION_TEMPFAIL || a == ACTION_TAG) return 0 ;
+  return a == ACTION_TRAP || a == ACTION_BACK || p->quarantine ;
+}
+
+char const *verdict_signature (struct qhpsi_result const *r, char *buf, size_t len)
+{
+  if (!(r->flags & QHPSI_RESULT_RULE) || !r->text[0] || len < 6) return r->text ;
+  memcpy(buf, "rule:", 5) ;
+  strncpy(buf + 5, r->text, len - 6) ;
+  buf[len - 1] = 0 ;
+  return buf ;
 }
 
 /* values go in as one token: blanks and controls become '_' */
@@ -147,7 +173,11 @@ void verdict_logq (unsigned long qp, policy const *p, uint64_t size, char const 
   ok = ok && cat(&sa, "qp", n) && cat(&sa, "ip", p->remoteip) ;
   n[uint64_fmt(n, size)] = 0 ;
   ok = ok && cat(&sa, "size", n) && cat(&sa, "route", route) && cat(&sa, "verdict", verdict) ;
-  ok = ok && cat(&sa, r && r->verdict == QHPSI_ERROR ? "error" : "signature", r ? r->text : 0) ;
+  {
+    char sig[QHPSI_TEXTLEN + 5] ;
+    ok = ok && cat(&sa, r && r->verdict == QHPSI_ERROR ? "error" : "signature",
+      r ? r->verdict == QHPSI_ERROR ? r->text : verdict_signature(r, sig, sizeof sig) : 0) ;
+  }
   n[uint64_fmt(n, ms)] = 0 ;
   ok = ok && cat(&sa, "action", action) && cat(&sa, "ms", n) ;
   if (qid) ok = ok && cat(&sa, "qid", qid) ;
