@@ -44,7 +44,7 @@ PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
 PLUGLIBS_clamav = -lclamav
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
-	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/helper
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
