@@ -59,7 +59,8 @@ struct qhpsi_message
 
 /* What a plugin answers. text is a signature name (QHPSI_INFECTED) or an
    error text (QHPSI_ERROR), NUL-terminated and at most QHPSI_TEXTLEN-1 bytes;
-   it may stay empty. The caller zeroes the whole struct first. */
+   it may stay empty. The caller zeroes the whole struct first, then sets
+   verdict to QHPSI_ERROR: a plugin that answers nothing has failed. */
 struct qhpsi_result
 {
   enum qhpsi_verdict verdict ;
