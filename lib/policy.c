@@ -38,6 +38,12 @@ char const *const policy_scannervars[] =
 
 static char const *val[NVARS] ;
 
+int policy_ipok (char const *ip)
+{
+  size_t n = ip ? strlen(ip) : 0 ;
+  return n && n < 64 && strspn(ip, "0123456789abcdefABCDEF.:") == n ;
+}
+
 int policy_owner_ok (struct stat const *st)
 {
   if (st->st_mode & 022) return 0 ;
@@ -318,7 +324,7 @@ static int setenvironment (policy const *p)
      gets it again from here */
   if (getenv("TMPDIR") && setenv("QHPSITMPDIR", getenv("TMPDIR"), 1) < 0) return 0 ;
   /* set here only, from a trusted caller's TCPREMOTEIP: for the helper's plugins */
-  if (p->remoteip && setenv("QHPSIREMOTEIP", p->remoteip, 1) < 0) return 0 ;
+  if (policy_ipok(p->remoteip) && setenv("QHPSIREMOTEIP", p->remoteip, 1) < 0) return 0 ;
   return 1 ;
 }
 

@@ -50,4 +50,8 @@ extern char const *const policy_scannervars[] ;
 struct stat ;
 extern int policy_owner_ok (struct stat const *st) ;
 
+/* 1 if ip looks like an IPv4 or IPv6 address (hex digits, dots, colons,
+   under 64 bytes): only such a client address is handed to plugins */
+extern int policy_ipok (char const *ip) ;
+
 #endif

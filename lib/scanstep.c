@@ -147,7 +147,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   }
   if (!p->qhpsi) return -1 ;
   if (!scanstep_envelope(e, &c, &rcpts)) return QQ_NOMEM ;
-  c.remoteip = p->remoteip ;
+  c.remoteip = policy_ipok(p->remoteip) ? p->remoteip : 0 ;
   if ((p->minsize && size < p->minsize) || (p->maxsize && size > p->maxsize))
   {
     /* never left looking scanned: a sender's own X-QHPSI line would be

@@ -19,6 +19,7 @@
 #include "child.h"
 #include "helper.h"
 #include "paths.h"
+#include "policy.h"
 #include "scan.h"
 
 #define USAGE "qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB (run by qmail-queue only)"
@@ -72,7 +73,7 @@ int main (int argc, char const *const *argv)
   }
   /* set only by qmail-queue's policy from a trusted TCPREMOTEIP */
   ip = getenv("QHPSIREMOTEIP") ;
-  if (ip && *ip && strlen(ip) < 64 && strspn(ip, "0123456789abcdefABCDEF.:") == strlen(ip)) c.remoteip = ip ;
+  if (policy_ipok(ip)) c.remoteip = ip ;
 
   /* the last resort; the scan itself is cut off at its deadline below */
   alarm(c.timeout + 5) ;
