@@ -146,8 +146,6 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
     return ret ? ret : -1 ;
   }
   if (!p->qhpsi) return -1 ;
-  if (!scanstep_envelope(e, &c, &rcpts)) return QQ_NOMEM ;
-  c.remoteip = policy_ipok(p->remoteip) ? p->remoteip : 0 ;
   if ((p->minsize && size < p->minsize) || (p->maxsize && size > p->maxsize))
   {
     /* never left looking scanned: a sender's own X-QHPSI line would be
@@ -162,6 +160,8 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
     ret = queue_prefix(q, tag, sizeof tag - 1) ;
     return ret ? ret : -1 ;
   }
+  if (!scanstep_envelope(e, &c, &rcpts)) return QQ_NOMEM ;
+  c.remoteip = policy_ipok(p->remoteip) ? p->remoteip : 0 ;
   route = scan_isplugin(p->qhpsi) ? "plugin" : "command" ;
   path = paths_join(paths_queue, q->messfn) ;
   /* a fresh read-only descriptor: a scanner can neither write the message
