@@ -44,9 +44,10 @@ PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
 PLUGLIBS_clamav = -lclamav
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
-	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
+	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
 	tests/plugins/stubborn.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck
 BENCHPROGS = tests/bench/qqbench
@@ -87,6 +88,8 @@ src/qhpsi-selftest: src/qhpsi-selftest.sh
 plugins/%.so tests/plugins/%.so: plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
 tests/plugins/unsafe.so: tests/plugins/fake.c
+tests/plugins/abi3.so: tests/plugins/abi1.c conf.stamp
+	$(CC) $(ALLCFLAGS) -DABI1_VERSION=3 -shared $(LDFLAGS) -o $@ $<
 tests/plugins/%.so: tests/plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $<
 tests/plugins/%: tests/plugins/%.c lib/libqhpsi.a $(SANOBJ)

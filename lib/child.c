@@ -52,6 +52,11 @@ int spawn_path (char const *name, stralloc *sa)
 
 pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsigned int flags)
 {
+  return spawnx(file, argv, fds, 3, flags) ;
+}
+
+pid_t spawnx (char const *file, char const *const *argv, int const *fds, unsigned int nfds, unsigned int flags)
+{
   volatile int err = 0 ;
   pid_t parent = getpid() ;
   pid_t pid = vfork() ;
@@ -65,15 +70,15 @@ pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsign
       if (setregid(getegid(), getegid()) < 0 || setreuid(geteuid(), geteuid()) < 0) goto fail ;
     /* nothing started for a message outlives the process that started it */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) goto fail ;
-    for (int i = 0 ; i < 3 ; i++)
+    for (int i = 0 ; i < (int)nfds ; i++)
     {
       if (fds[i] == i) { if (fcntl(i, F_SETFD, 0) < 0) goto fail ; }
       else if (dup2(fds[i], i) < 0) goto fail ;
     }
     /* the caller's other descriptors (qmail-smtpd's error pipe on fd 6, say)
        are not for a scanner running as another user */
-    if (close_range(3, ~0U, 0) < 0)
-      for (int fd = 3 ; fd < 1024 ; fd++) close(fd) ;
+    if (close_range(nfds, ~0U, 0) < 0)
+      for (int fd = nfds ; fd < 1024 ; fd++) close(fd) ;
     /* qmail-queue ignores some signals, and ignored signals survive exec */
     for (int sig = 1 ; sig < NSIG ; sig++)
       if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &sa, 0) ;

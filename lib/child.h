@@ -36,6 +36,10 @@ extern int spawn_path (char const *name, stralloc *sa) ;
    exec itself failed). */
 extern pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsigned int flags) ;
 
+/* The same with the child's fds 0 to nfds-1 from fds[0..nfds-1]; each fds[i]
+   must be i or above nfds-1. */
+extern pid_t spawnx (char const *file, char const *const *argv, int const *fds, unsigned int nfds, unsigned int flags) ;
+
 /* Waits for pid until deadline (spawn_now() scale). Meanwhile reads fd, if
    not -1, keeping the first max bytes in out and discarding the rest, so
    a chatty child never blocks. On timeout the child (its whole group if

@@ -52,7 +52,7 @@ int plugin_load (plugin *pl, char const *dir, char const *file, char const *lega
   pl->p = dlsym(pl->handle, QHPSI_PLUGIN_SYMBOL) ;
   if (pl->p)
   {
-    if (pl->p->abi != QHPSI_PLUGIN_ABI || !pl->p->scan)
+    if (pl->p->abi < QHPSI_PLUGIN_ABI_MIN || pl->p->abi > QHPSI_PLUGIN_ABI || !pl->p->scan)
     {
       plugin_unload(pl) ;
       return fail(err, "plugin has another ABI version", ENOEXEC) ;
@@ -70,13 +70,19 @@ int plugin_load (plugin *pl, char const *dir, char const *file, char const *lega
 
 void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int rn, struct qhpsi_result *r)
 {
+  memset(r, 0, sizeof *r) ;
   r->verdict = QHPSI_ERROR ;
-  r->text[0] = 0 ;
   if (pl->p)
   {
     pl->p->scan(m, r) ;
     r->text[QHPSI_TEXTLEN - 1] = 0 ;
     if (r->verdict != QHPSI_CLEAN && r->verdict != QHPSI_INFECTED) r->verdict = QHPSI_ERROR ;
+    /* an ABI 1 plugin knows nothing past text: whatever is there is not its answer */
+    if (pl->p->abi < 2) { r->action = 0 ; r->flags = 0 ; memset(r->reply, 0, sizeof r->reply) ; }
+    r->reply[QHPSI_REPLYLEN - 1] = 0 ;
+    /* an action this loader does not know leaves it to the site */
+    if (r->action > QHPSI_ACTION_TAG) r->action = QHPSI_ACTION_DEFAULT ;
+    r->flags &= QHPSI_RESULT_RULE ;
   }
   else
   {

@@ -27,16 +27,22 @@ static char const *const vars[] =
   "VIRUSFORWARD", "QHPSITIMEOUT", "QHPSIFAIL", "QHPSIHELPER", "PLUGINDIR",
   "QUEUE_PLUGIN_SYMB", "QUEUE_PLUGIN", "QHPSICUSTOMERR", "QHPSIOVERSIZE", "QHPSILIMITS",
   "QHPSIQUARANTINE", "QHPSINOTIFY",
-  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR",
+  "QHPSIRULES", "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR",
   0
 } ;
 #define NVARS (sizeof vars / sizeof *vars - 1)
 char const *const policy_scannervars[] =
 {
-  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR", 0
+  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR", "QHPSIRULES", "QHPSIREMOTEIP", 0
 } ;
 
 static char const *val[NVARS] ;
+
+int policy_ipok (char const *ip)
+{
+  size_t n = ip ? strlen(ip) : 0 ;
+  return n && n < 64 && strspn(ip, "0123456789abcdefABCDEF.:") == n ;
+}
 
 int policy_owner_ok (struct stat const *st)
 {
@@ -271,6 +277,26 @@ static int interpret (policy *p)
     if (!*s || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(s)) return 0 ;
     p->symb = s ;
   }
+  /* a name, never a path: the rules plugin opens the file this resolves to */
+  p->bad = "QHPSIRULES" ;
+  s = get(p->bad) ;
+  if (!s) s = "default" ;
+  {
+    size_t n = strlen(s) ;
+    static char const alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" ;
+    char *fn ;
+    if (!n || n > 64 || !strchr(alnum, *s)) return 0 ;
+    for (size_t i = 0 ; i < n ; i++) if (!strchr(alnum, s[i]) && !strchr("_.-", s[i])) return 0 ;
+    fn = malloc(n + 24) ;
+    if (!fn) return 0 ;
+    memcpy(fn, "control/qhpsirules/", 19) ;
+    memcpy(fn + 19, s, n) ;
+    memcpy(fn + 19 + n, ".qrc", 5) ;
+    p->rules = paths_join(paths_home, fn) ;
+    free(fn) ;
+    if (!p->rules) return 0 ;
+    val[find("QHPSIRULES", 10)] = p->rules ;
+  }
   p->bad = "PLUGINDIR" ;
   p->plugindir = paths_join(paths_home, "plugins") ;
   if (!p->plugindir) return 0 ;
@@ -287,7 +313,7 @@ static int interpret (policy *p)
 }
 
 /* the process environment becomes the resolved variables and nothing else */
-static int setenvironment (void)
+static int setenvironment (policy const *p)
 {
   if (clearenv() < 0) return 0 ;
   for (unsigned int i = 0 ; i < NVARS ; i++)
@@ -297,6 +323,8 @@ static int setenvironment (void)
   /* the C library drops TMPDIR on entry to a set-id program: the helper
      gets it again from here */
   if (getenv("TMPDIR") && setenv("QHPSITMPDIR", getenv("TMPDIR"), 1) < 0) return 0 ;
+  /* set here only, from a trusted caller's TCPREMOTEIP: for the helper's plugins */
+  if (policy_ipok(p->remoteip) && setenv("QHPSIREMOTEIP", p->remoteip, 1) < 0) return 0 ;
   return 1 ;
 }
 
@@ -344,7 +372,7 @@ int policy_load (policy *p, uid_t uid)
     p->release = ip ;
   }
   p->bad = "environment" ;
-  if (!setenvironment()) return QQ_NOMEM ;
+  if (!setenvironment(p)) return QQ_NOMEM ;
   p->bad = 0 ;
   return 0 ;
 }

@@ -31,6 +31,7 @@ struct policy_s
   char const *plugindir ;   /* absolute */
   char const *pluginsub ;   /* PLUGINDIR, the subdirectory name, or "" */
   char const *symb ;        /* legacy plugin symbol */
+  char const *rules ;       /* QHPSIRULES resolved: <home>/control/qhpsirules/NAME.qrc */
   char const *remoteip ;    /* 0 unless a trusted caller gave it */
   char const *bad ;         /* which variable was bad, on failure */
 } ;
@@ -48,5 +49,9 @@ extern char const *const policy_scannervars[] ;
    world-writable: the test for every configuration file and plugin. */
 struct stat ;
 extern int policy_owner_ok (struct stat const *st) ;
+
+/* 1 if ip looks like an IPv4 or IPv6 address (hex digits, dots, colons,
+   under 64 bytes): only such a client address is handed to plugins */
+extern int policy_ipok (char const *ip) ;
 
 #endif

@@ -139,7 +139,8 @@ static int plugins (scanconf const *c, char const *path, int fd, uint64_t size, 
   for (i = 0 ; i < n ; i++)
   {
     uint64_t now = spawn_now() ;
-    struct qhpsi_message m = { .fd = fd, .size = size, .path = path, .timeout_ms = now < deadline ? deadline - now : 1 } ;
+    struct qhpsi_message m = { .fd = fd, .size = size, .path = path, .timeout_ms = now < deadline ? deadline - now : 1,
+      .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip } ;
     lseek(fd, 0, SEEK_SET) ;
     plugin_scan(&pl[i], &m, c->rc, c->rn, r) ;
     if (r->verdict != QHPSI_CLEAN) break ;
@@ -151,6 +152,7 @@ static int plugins (scanconf const *c, char const *path, int fd, uint64_t size, 
 
 int scan_local (scanconf const *c, char const *path, int fd, uint64_t size, int inprocess, struct qhpsi_result *r)
 {
+  memset(r, 0, sizeof *r) ;
   if (scan_isplugin(c->qhpsi)) return plugins(c, path, fd, size, inprocess, r) ;
   command(c, path, fd, r) ;
   return 1 ;
@@ -161,21 +163,34 @@ void scan_helper (scanconf const *c, char const *helper, char const *subdir, cha
   stralloc out = STRALLOC_ZERO ;
   char timeout[UINT_FMT], rc[UINT_FMT], rn[UINT_FMT] ;
   char const *argv[] = { "qhpsi", c->qhpsi, path, timeout, rc, rn, subdir, c->symb, 0 } ;
-  int p[2], fds[3], wstat ;
+  int p[2], fds[4], wstat, efd = -1 ;
   pid_t pid ;
   /* the helper enforces the timeout itself; this is the backstop */
   uint64_t deadline = spawn_now() + (uint64_t)c->timeout * 1000 + 3000 ;
   timeout[uint_fmt(timeout, c->timeout)] = 0 ;
   rc[uint_fmt(rc, c->rc)] = 0 ;
   rn[uint_fmt(rn, c->rn)] = 0 ;
+  memset(r, 0, sizeof *r) ;
   r->verdict = QHPSI_ERROR ;
-  r->text[0] = 0 ;
-  if (lseek(fd, 0, SEEK_SET) < 0 || pipe2(p, O_CLOEXEC) < 0) { settext(r, "unable to set up the helper", 0) ; return ; }
-  fds[0] = fd ; fds[1] = p[1] ; fds[2] = 2 ;
-  pid = spawn(helper, argv, fds, SPAWN_NEWPGRP | SPAWN_REALTOEFF) ;
+  /* the envelope goes on fd 3, above whatever spawnx moves first */
+  if (c->sender)
+  {
+    int e = helper_writeenvelope(c->sender, c->rcpts, c->nrcpts) ;
+    if (e >= 0) { efd = fcntl(e, F_DUPFD_CLOEXEC, 4) ; close(e) ; }
+    if (efd < 0) { settext(r, "unable to pass the envelope", 0) ; return ; }
+  }
+  if (lseek(fd, 0, SEEK_SET) < 0 || pipe2(p, O_CLOEXEC) < 0)
+  {
+    if (efd >= 0) close(efd) ;
+    settext(r, "unable to set up the helper", 0) ;
+    return ;
+  }
+  fds[0] = fd ; fds[1] = p[1] ; fds[2] = 2 ; fds[3] = efd ;
+  pid = spawnx(helper, argv, fds, efd >= 0 ? 4 : 3, SPAWN_NEWPGRP | SPAWN_REALTOEFF) ;
   close(p[1]) ;
+  if (efd >= 0) close(efd) ;
   if (pid < 0) { close(p[0]) ; settext(r, "unable to run the helper ", helper) ; return ; }
-  switch (spawn_wait(pid, p[0], &out, 1 + QHPSI_TEXTLEN, deadline, 1, &wstat))
+  switch (spawn_wait(pid, p[0], &out, HELPER_ANSWERMAX, deadline, 1, &wstat))
   {
     case 1 :
       if (WIFEXITED(wstat) && !WEXITSTATUS(wstat) && helper_parse(out.s, out.len, r)) break ;

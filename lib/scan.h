@@ -17,6 +17,11 @@ struct scanconf_s
   int rc ;
   int rn ;
   unsigned int timeout ;  /* seconds */
+  /* for ABI 2 plugins: the envelope and the client */
+  char const *sender ;
+  char const *const *rcpts ;
+  uint32_t nrcpts ;
+  char const *remoteip ;  /* or 0 */
 } ;
 
 /* 1 if qhpsi names plugins rather than a command */

@@ -82,7 +82,8 @@ static int quarantine (queue const *q, policy const *p, envelope const *e, struc
   enum verdict_action a, stralloc *hdr, char *id, char *qerr, size_t qerrlen)
 {
   stralloc out = STRALLOC_ZERO ;
-  store_meta m = { .ip = p->remoteip, .env = e, .verdict = "infected", .signature = r->text,
+  char sig[QHPSI_TEXTLEN + 5] ;
+  store_meta m = { .ip = p->remoteip, .env = e, .verdict = "infected", .signature = verdict_signature(r, sig, sizeof sig),
     .action = verdict_actionname(a), .forward = a == ACTION_FORWARD ? p->virusforward : 0 } ;
   char *dir = paths_join(paths_home, "quarantine") ;
   int ok = 0 ;
@@ -102,11 +103,30 @@ static int quarantine (queue const *q, policy const *p, envelope const *e, struc
   return ok ;
 }
 
+/* the ABI 2 view of the envelope: pointers into e */
+static int scanstep_envelope (envelope const *e, scanconf *c, char const ***rcpts)
+{
+  size_t i = e->rcptpos, n = 0 ;
+  *rcpts = malloc((e->nrcpt + 1) * sizeof **rcpts) ;
+  if (!*rcpts) return 0 ;
+  while (i < e->sa.len && n < e->nrcpt)
+  {
+    (*rcpts)[n++] = e->sa.s + i + 1 ;
+    i += strlen(e->sa.s + i) + 1 ;
+  }
+  (*rcpts)[n] = 0 ;
+  c->sender = envelope_sender(e) ;
+  c->rcpts = *rcpts ;
+  c->nrcpts = n ;
+  return 1 ;
+}
+
 int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct qhpsi_result *r)
 {
   char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "", msgid[MSGID_MAX + 1] ;
   scanconf c = { .qhpsi = p->qhpsi, .plugindir = p->plugindir, .symb = p->symb, .rc = p->rc, .rn = p->rn, .timeout = p->timeout } ;
   stralloc hdr = STRALLOC_ZERO ;
+  char const **rcpts = 0 ;
   char *path ;
   char const *route ;
   enum verdict_action a ;
@@ -147,6 +167,8 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
     ret = queue_prefix(q, tag, sizeof tag - 1) ;
     return ret ? ret : -1 ;
   }
+  if (!scanstep_envelope(e, &c, &rcpts)) return QQ_NOMEM ;
+  c.remoteip = policy_ipok(p->remoteip) ? p->remoteip : 0 ;
   route = scan_isplugin(p->qhpsi) ? "plugin" : "command" ;
   path = paths_join(paths_queue, q->messfn) ;
   /* a fresh read-only descriptor: a scanner can neither write the message
@@ -167,6 +189,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   }
   if (fd >= 0) close(fd) ;
   free(path) ;
+  free(rcpts) ;
   if (r->verdict == QHPSI_INFECTED) verdict_cleanname(r->text) ;
   verdict_limits(p, r) ;
 
@@ -174,7 +197,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   l.route = route ;
   l.verdict = verdictname(r) ;
   l.r = r ;
-  if (p->quarantine && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL
+  if (verdict_keep(p, r, a)
    && !quarantine(q, p, e, r, a, &hdr, qid, qerr, sizeof qerr))
   {
     l.action = "tempfail" ; l.ms = spawn_now() - start ; l.qerr = qerr ;
@@ -200,7 +223,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   switch (a)
   {
     case ACTION_REFUSE : ret = QQ_VIRUS ; break ;
-    case ACTION_BLACKHOLE : ret = QQ_OK ; break ;
+    case ACTION_BLACKHOLE : case ACTION_TRAP : ret = QQ_OK ; break ;
     case ACTION_TEMPFAIL : ret = QQ_SCANERROR ; break ;
     case ACTION_FORWARD :
       if (!verdict_forward(e, p->virusforward)) { ret = QQ_NOMEM ; break ; }
@@ -213,13 +236,39 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   return ret ;
 }
 
+/* A rule's reply text for fd 6: printable ASCII only, at most
+   CUSTOMREPLYMAX bytes. qmail-smtpd puts its own code in front, so a
+   leading "NNN " is dropped; a 4xx one makes the reply temporary (Z),
+   anything else is permanent (D), as exit 33 is. */
+#define CUSTOMREPLYMAX 200
+static int customreply (char *msg, size_t max, char const *reply)
+{
+  char kind = 'D' ;
+  size_t n = 0 ;
+  if (reply[0] >= '2' && reply[0] <= '5' && reply[1] >= '0' && reply[1] <= '9' && reply[2] >= '0' && reply[2] <= '9'
+   && (reply[3] == ' ' || reply[3] == '-' || !reply[3]))
+  {
+    if (reply[0] == '4') kind = 'Z' ;
+    reply += reply[3] ? 4 : 3 ;
+  }
+  while (*reply == ' ') reply++ ;
+  if (!*reply) return snprintf(msg, max, "%cmessage refused by a content rule (#5.7.1)", kind) ;
+  msg[n++] = kind ;
+  for (; *reply && n < max - 1 && n <= CUSTOMREPLYMAX ; reply++)
+    msg[n++] = (unsigned char)*reply >= ' ' && (unsigned char)*reply <= '~' ? *reply : '_' ;
+  msg[n] = 0 ;
+  return n ;
+}
+
 int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
 {
   struct stat st ;
   char msg[256] ;
   int n ;
   if (!p->customerr || fstat(6, &st) < 0 || !S_ISFIFO(st.st_mode)) return e ;
-  if (e == QQ_VIRUS)
+  if (e == QQ_VIRUS && r->verdict == QHPSI_INFECTED && r->reply[0])
+    n = customreply(msg, sizeof msg, r->reply) ;
+  else if (e == QQ_VIRUS)
     n = snprintf(msg, sizeof msg, "Dmessage contains virus%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;
   else if (e == QQ_REFUSED)
     n = snprintf(msg, sizeof msg, "Dmessage too big to be scanned (#5.3.4)") ;

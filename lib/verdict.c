@@ -67,7 +67,8 @@ void verdict_limits (policy const *p, struct qhpsi_result *r)
 static int virusline (stralloc *hdr, struct qhpsi_result const *r)
 {
   if (!stralloc_cats(hdr, "X-QHPSI: virus found")) return 0 ;
-  if (r->text[0] && !(stralloc_cats(hdr, " (") && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
+  if (r->text[0] && !(stralloc_cats(hdr, r->flags & QHPSI_RESULT_RULE ? " (rule " : " (")
+    && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
     return 0 ;
   return stralloc_cats(hdr, "\n") ;
 }
@@ -94,6 +95,16 @@ enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *
     case QHPSI_CLEAN :
       return stralloc_cats(hdr, "X-QHPSI: clean\n") ? ACTION_QUEUE : ACTION_TEMPFAIL ;
     case QHPSI_INFECTED :
+      switch (r->action)
+      {
+        case QHPSI_ACTION_REFUSE : return ACTION_REFUSE ;
+        case QHPSI_ACTION_BLACKHOLE : return ACTION_BLACKHOLE ;
+        /* the quarantine copy gets its X-QHPSI line from verdict_quarantinehdr */
+        case QHPSI_ACTION_TRAP : return ACTION_TRAP ;
+        case QHPSI_ACTION_BACK : return virusline(hdr, r) ? ACTION_BACK : ACTION_TEMPFAIL ;
+        case QHPSI_ACTION_TAG : return virusline(hdr, r) ? ACTION_TAG : ACTION_TEMPFAIL ;
+        default : break ;
+      }
       if (p->rejectvirus == 1) return ACTION_REFUSE ;
       if (!p->virusforward && p->rejectvirus == 2) return ACTION_BLACKHOLE ;
       if (!virusline(hdr, r)) return ACTION_TEMPFAIL ;
@@ -114,8 +125,23 @@ int verdict_forward (envelope *e, char const *to)
 
 char const *verdict_actionname (enum verdict_action a)
 {
-  static char const *const names[] = { "queue", "refuse", "blackhole", "forward", "tempfail", "accept" } ;
+  static char const *const names[] = { "queue", "refuse", "blackhole", "forward", "tempfail", "accept", "trap", "back", "tag" } ;
   return names[a] ;
+}
+
+int verdict_keep (policy const *p, struct qhpsi_result const *r, enum verdict_action a)
+{
+  if (r->verdict != QHPSI_INFECTED || a == ACTION_TEMPFAIL || a == ACTION_TAG) return 0 ;
+  return a == ACTION_TRAP || a == ACTION_BACK || p->quarantine ;
+}
+
+char const *verdict_signature (struct qhpsi_result const *r, char *buf, size_t len)
+{
+  if (!(r->flags & QHPSI_RESULT_RULE) || !r->text[0] || len < 6) return r->text ;
+  memcpy(buf, "rule:", 5) ;
+  strncpy(buf + 5, r->text, len - 6) ;
+  buf[len - 1] = 0 ;
+  return buf ;
 }
 
 static int put (char *buf, size_t *len, size_t max, char c)
@@ -148,6 +174,7 @@ size_t verdict_fmtlog (char *buf, verdict_logline const *l)
   size_t len = sizeof head - 1, max = VERDICT_LINEMAX - 1 ;
   char n[UINT64_FMT], nr[UINT64_FMT], sz[UINT64_FMT], ms[UINT64_FMT] ;
   char const *from = 0, *rcpt = 0 ;
+  char sig[QHPSI_TEXTLEN + 5] ;
   memcpy(buf, head, len) ;
   n[ulong_fmt(n, l->qp)] = 0 ;
   nr[uint64_fmt(nr, l->env ? l->env->nrcpt : 0)] = 0 ;
@@ -165,7 +192,8 @@ size_t verdict_fmtlog (char *buf, verdict_logline const *l)
    && cat(buf, &len, max, "rcpt", rcpt) && cat(buf, &len, max, "msgid", l->msgid)
    && cat(buf, &len, max, "size", sz) && cat(buf, &len, max, "route", l->route)
    && cat(buf, &len, max, "verdict", l->verdict)
-   && cat(buf, &len, max, l->r && l->r->verdict == QHPSI_ERROR ? "error" : "signature", l->r ? l->r->text : 0)
+   && cat(buf, &len, max, l->r && l->r->verdict == QHPSI_ERROR ? "error" : "signature",
+       l->r ? l->r->verdict == QHPSI_ERROR ? l->r->text : verdict_signature(l->r, sig, sizeof sig) : 0)
    && cat(buf, &len, max, "action", l->action) && cat(buf, &len, max, "ms", ms)
    && (!l->qid || cat(buf, &len, max, "qid", l->qid))
    && (!l->qerr || cat(buf, &len, max, "quarantine", l->qerr))

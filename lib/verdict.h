@@ -18,10 +18,14 @@ enum verdict_action
   ACTION_BLACKHOLE, /* exit 0, nothing queued */
   ACTION_FORWARD,   /* queued for VIRUSFORWARD only */
   ACTION_TEMPFAIL,  /* exit 77 */
-  ACTION_ACCEPT     /* scanner error, queued as not scanned */
+  ACTION_ACCEPT,    /* scanner error, queued as not scanned */
+  ACTION_TRAP,      /* a plugin's TRAP: kept in the quarantine only, exit 0 */
+  ACTION_BACK,      /* a plugin's BACK: queued tagged, a copy in the quarantine */
+  ACTION_TAG        /* a plugin's TAG: queued tagged to the original recipients */
 } ;
 
-/* Decides the action and appends the header lines to hdr (may stay empty). */
+/* Decides the action and appends the header lines to hdr (may stay empty).
+   An infected result's action (ABI 2) overrides REJECTVIRUS and VIRUSFORWARD. */
 extern enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *r, envelope const *e, stralloc *hdr) ;
 
 /* With QHPSILIMITS=error, turns a "Heuristics.Limits.Exceeded..." verdict
@@ -81,5 +85,13 @@ extern void verdict_log (verdict_logline const *l) ;
 extern int verdict_quarantinehdr (struct qhpsi_result const *r, char const *id, stralloc const *hdr, stralloc *out) ;
 
 extern char const *verdict_actionname (enum verdict_action a) ;
+
+/* 1 if an infected message must be kept in the quarantine: always for
+   TRAP and BACK, never for TAG, otherwise as QHPSIQUARANTINE says. */
+extern int verdict_keep (policy const *p, struct qhpsi_result const *r, enum verdict_action a) ;
+
+/* The signature as the log and the quarantine record it: NAME, or
+   rule:NAME for a rule's match; "" when there is none. */
+extern char const *verdict_signature (struct qhpsi_result const *r, char *buf, size_t len) ;
 
 #endif

@@ -1,21 +1,25 @@
 /* qhpsi: the QHPSI helper. Installed setuid qscand, it runs the scanner
    for qmail-queue and only for qmail-queue, as qscand, and reports the
-   verdict on fd 1: one letter (C clean, I infected, E error), text, NUL.
+   verdict on fd 1: one letter (C clean, I infected, E error), the action
+   and flags digits, text, NUL, reply, NUL (helper.h).
    Usage (by qmail-queue only): qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB
-   with the message on fd 0. */
+   with the message on fd 0 and, when open, the envelope on fd 3. */
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
 #include "child.h"
 #include "helper.h"
 #include "paths.h"
+#include "policy.h"
 #include "scan.h"
 
 #define USAGE "qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB (run by qmail-queue only)"
@@ -27,6 +31,9 @@ int main (int argc, char const *const *argv)
   unsigned int rc, rn ;
   char *dir ;
   struct stat st ;
+  stralloc env = STRALLOC_ZERO ;
+  char const **rcpts = 0 ;
+  char const *ip ;
   PROG = "qhpsi" ;
 
   /* before helper_become: once real and effective ids are equal,
@@ -56,6 +63,17 @@ int main (int argc, char const *const *argv)
   }
   if (!dir) strerr_diefu1sys(111, "allocate") ;
   c.plugindir = dir ;
+  /* the envelope, for ABI 2 plugins: what qmail-queue wrote, checked anyway */
+  if (fcntl(3, F_GETFD) >= 0)
+  {
+    if (!helper_readenvelope(3, &env, &rcpts, &c.nrcpts)) strerr_diefu1sys(111, "read the envelope") ;
+    close(3) ;
+    c.sender = env.s + 1 ;
+    c.rcpts = rcpts ;
+  }
+  /* set only by qmail-queue's policy from a trusted TCPREMOTEIP */
+  ip = getenv("QHPSIREMOTEIP") ;
+  if (policy_ipok(ip)) c.remoteip = ip ;
 
   /* the last resort; the scan itself is cut off at its deadline below */
   alarm(c.timeout + 5) ;
@@ -63,5 +81,7 @@ int main (int argc, char const *const *argv)
   else helper_scan(&c, argv[2], st.st_size, &r) ;
   if (!helper_report(1, &r)) strerr_diefu1sys(111, "report the verdict") ;
   free(dir) ;
+  free(rcpts) ;
+  stralloc_free(&env) ;
   return 0 ;
 }

@@ -44,14 +44,18 @@ static void answer (uint8_t const *data, size_t size)
 {
   struct qhpsi_result r, back ;
   int p[2] ;
-  char buf[2 + QHPSI_TEXTLEN] ;
+  char buf[HELPER_ANSWERMAX] ;
+  size_t tl ;
   ssize_t n ;
   memset(&r, 0x55, sizeof r) ;
   if (!helper_parse((char const *)data, size, &r)) return ;
-  /* a good answer is a letter, text without NUL, one NUL, and fits */
-  FUZZ_ASSERT(size >= 2 && size <= 1 + QHPSI_TEXTLEN && !data[size - 1]) ;
-  FUZZ_ASSERT(strlen(r.text) == size - 2) ;
+  /* a good answer: letter, two digits, text, NUL, printable reply, NUL, and it fits */
+  FUZZ_ASSERT(size >= 5 && size <= HELPER_ANSWERMAX && !data[size - 1]) ;
+  tl = strlen(r.text) ;
+  FUZZ_ASSERT(tl < QHPSI_TEXTLEN && strlen(r.reply) == size - 5 - tl && strlen(r.reply) < QHPSI_REPLYLEN) ;
+  for (char const *c = r.reply ; *c ; c++) FUZZ_ASSERT(*c >= ' ' && *c <= '~') ;
   FUZZ_ASSERT(r.verdict == QHPSI_CLEAN || r.verdict == QHPSI_INFECTED || r.verdict == QHPSI_ERROR) ;
+  FUZZ_ASSERT(r.action <= QHPSI_ACTION_TAG && r.flags <= QHPSI_RESULT_RULE) ;
   /* and what the helper writes for it is the same bytes */
   if (pipe(p) < 0) abort() ;
   FUZZ_ASSERT(helper_report(p[1], &r)) ;
@@ -59,7 +63,8 @@ static void answer (uint8_t const *data, size_t size)
   n = read(p[0], buf, sizeof buf) ;
   close(p[0]) ;
   FUZZ_ASSERT(n == (ssize_t)size && !memcmp(buf, data, size)) ;
-  FUZZ_ASSERT(helper_parse(buf, n, &back) && back.verdict == r.verdict && !strcmp(back.text, r.text)) ;
+  FUZZ_ASSERT(helper_parse(buf, n, &back) && back.verdict == r.verdict && !strcmp(back.text, r.text)
+    && back.action == r.action && back.flags == r.flags && !strcmp(back.reply, r.reply)) ;
 }
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)

@@ -128,5 +128,32 @@ int main (void)
     stralloc_free(&out) ;
   }
   logline() ;
+  {
+    /* ABI 2: a plugin's action overrides REJECTVIRUS and VIRUSFORWARD */
+    policy q = { .rc = 1, .rn = 0, .rejectvirus = 1, .virusforward = "q@x", .quarantine = 1 } ;
+    struct qhpsi_result r = { .verdict = QHPSI_INFECTED, .flags = QHPSI_RESULT_RULE } ;
+    char sig[QHPSI_TEXTLEN + 5] ;
+    strcpy(r.text, "Klez") ;
+    mkenv() ;
+#define ACT(a, want, h, name) do { r.action = (a) ; hdr.len = 0 ; \
+    CHECK(verdict_decide(&q, &r, &env, &hdr) == (want), name) ; HDR(h, name ": header") ; } while (0)
+    ACT(QHPSI_ACTION_DEFAULT, ACTION_REFUSE, "", "DEFAULT follows REJECTVIRUS=1") ;
+    q.rejectvirus = 0 ;
+    ACT(QHPSI_ACTION_REFUSE, ACTION_REFUSE, "", "REFUSE over REJECTVIRUS=0") ;
+    ACT(QHPSI_ACTION_BLACKHOLE, ACTION_BLACKHOLE, "", "BLACKHOLE over VIRUSFORWARD") ;
+    ACT(QHPSI_ACTION_TRAP, ACTION_TRAP, "", "TRAP") ;
+    ACT(QHPSI_ACTION_BACK, ACTION_BACK, "X-QHPSI: virus found (rule Klez)\n", "BACK") ;
+    ACT(QHPSI_ACTION_TAG, ACTION_TAG, "X-QHPSI: virus found (rule Klez)\n", "TAG, not forwarded") ;
+    CHECK(!strcmp(verdict_actionname(ACTION_TRAP), "trap") && !strcmp(verdict_actionname(ACTION_BACK), "back")
+      && !strcmp(verdict_actionname(ACTION_TAG), "tag"), "action names") ;
+    CHECK(verdict_keep(&q, &r, ACTION_REFUSE) && !verdict_keep(&q, &r, ACTION_TAG), "QHPSIQUARANTINE=1 keeps, but not TAG") ;
+    q.quarantine = 0 ;
+    CHECK(verdict_keep(&q, &r, ACTION_TRAP) && verdict_keep(&q, &r, ACTION_BACK) && !verdict_keep(&q, &r, ACTION_BLACKHOLE),
+      "QHPSIQUARANTINE=0: TRAP and BACK keep all the same") ;
+    CHECK(!verdict_keep(&q, &r, ACTION_TEMPFAIL), "nothing kept for a tempfail") ;
+    CHECK(!strcmp(verdict_signature(&r, sig, sizeof sig), "rule:Klez"), "a rule's signature") ;
+    r.flags = 0 ;
+    CHECK(!strcmp(verdict_signature(&r, sig, sizeof sig), "Klez"), "a virus's signature") ;
+  }
   return UNIT_END() ;
 }
