@@ -32,7 +32,7 @@ LIBS = -l:libskarnet.a
 LIBOBJ = lib/envelope.o lib/received.o lib/queue.o lib/paths.o lib/policy.o \
 	lib/tcprules.o lib/template.o lib/child.o lib/scan.o lib/plugin.o \
 	lib/scanstep.o lib/verdict.o lib/helper.o lib/maildir.o lib/store.o lib/storetool.o \
-	lib/notice.o lib/api.o
+	lib/notice.o lib/api.o lib/mime.o
 # ---- the library a qmail tree links
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
@@ -47,7 +47,7 @@ RULESOBJ = lib/rules.o lib/rulesc.o lib/mime.o
 RULESLIBS = -lhs -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
-	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/mime
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/stubborn.so
