@@ -43,7 +43,7 @@ SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so
 PLUGLIBS_clamav = -lclamav
 # ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
-RULESOBJ = lib/rules.o lib/rulesc.o lib/mime.o
+RULESOBJ = lib/rules.o lib/rulesc.o
 RULESLIBS = -lhs -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \

@@ -212,7 +212,11 @@ static int onname (void *ctx, char const *name, size_t len, unsigned int inzip)
 {
   struct mctx *m = ctx ;
   char buf[9 + 1024] ;
-  (void)inzip ;
+  if (inzip)
+  { /* a zip member is matched by its own name, as an attachment is, not its path */
+    char const *p = memrchr(name, '/', len) ;
+    if (p) { len -= p + 1 - name ; name = p + 1 ; }
+  }
   if (m->r->db[RS_FILENAME])
   {
     size_t n = len > sizeof buf - 9 ? sizeof buf - 9 : len ;
