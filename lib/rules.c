@@ -83,7 +83,7 @@ struct rules *rules_load (int fd, char *err, size_t errlen)
   if ((r->maplen - off) / sizeof(struct rules_rec) < r->h->nrules) return bad(r, err, errlen, "truncated rules file") ;
   r->rec = (struct rules_rec const *)(r->map + off) ;
   off += (size_t)r->h->nrules * sizeof(struct rules_rec) ;
-  if (r->maplen - off < r->h->strlen || !r->h->strlen || r->map[off + r->h->strlen - 1]) return bad(r, err, errlen, "truncated rules file") ;
+  if (r->maplen - off < r->h->strlen || (r->h->strlen && r->map[off + r->h->strlen - 1])) return bad(r, err, errlen, "truncated rules file") ;
   r->str = r->map + off ;
   for (uint32_t i = 0 ; i < r->h->nrules ; i++)
   {
