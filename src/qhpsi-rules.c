@@ -16,7 +16,7 @@
 
 #include "rules.h"
 
-#define USAGE "qhpsi-rules -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [message|-]"
+#define USAGE "qhpsi-rules -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [message|-] | qhpsi-rules -T [-q ...] [-a ...] [-n ...] [-h ...] [-f sender] [message|-]"
 
 static struct rules *R ;
 
@@ -31,7 +31,7 @@ static void explain (void *ctx, uint32_t i, char const *what, size_t len, int co
   printf("%s\n", n < len ? "..." : "") ;
 }
 
-static int test (char const *file, char const *sender, char const *msgfile)
+static int test (char const *file, int temporary, char const *sender, char const *msgfile)
 {
   char err[256] ;
   uint32_t hit ;
@@ -41,6 +41,7 @@ static int test (char const *file, char const *sender, char const *msgfile)
   size_t len = 0 ;
   fd = open(file, O_RDONLY | O_CLOEXEC) ;
   if (fd < 0) strerr_diefu2sys(111, "open ", file) ;
+  if (temporary) unlink(file) ;
   R = rules_load(fd, err, sizeof err) ;
   if (!R) strerr_dief3x(100, file, ": ", err) ;
   close(fd) ;
@@ -104,10 +105,10 @@ int main (int argc, char const *const *argv)
   char const **files = calloc(argc, sizeof *files) ;
   unsigned int n = 0 ;
   char err[512] ;
-  int opt ;
+  int opt, srctest = 0 ;
   PROG = "qhpsi-rules" ;
   if (!kinds || !files) strerr_diefu1sys(111, "allocate") ;
-  while ((opt = subgetopt_r(argc, argv, "o:q:a:n:h:t:f:", &l)) != -1)
+  while ((opt = subgetopt_r(argc, argv, "o:q:a:n:h:t:f:T", &l)) != -1)
   {
     switch (opt)
     {
@@ -118,14 +119,25 @@ int main (int argc, char const *const *argv)
       case 'h' : kinds[n] = RK_HEADERS ; files[n++] = l.arg ; break ;
       case 't' : tfile = l.arg ; break ;
       case 'f' : sender = l.arg ; break ;
+      case 'T' : srctest = 1 ; break ;
       default : strerr_dieusage(100, USAGE) ;
     }
   }
   argc -= l.ind ; argv += l.ind ;
+  if (srctest)
+  { /* the sources compiled to a private temporary file, then tested */
+    char const *dir = getenv("TMPDIR") ;
+    char tmp[4096] ;
+    if (out || tfile || argc > 1) strerr_dieusage(100, USAGE) ;
+    if (snprintf(tmp, sizeof tmp, "%s/qhpsi-rules.%ld.qrc", dir && *dir ? dir : "/tmp", (long)getpid()) >= (int)sizeof tmp)
+      strerr_dief1x(100, "TMPDIR too long") ;
+    if (!rules_compile(tmp, n, kinds, files, err, sizeof err)) strerr_dief1x(errno ? 111 : 100, err) ;
+    return test(tmp, 1, sender, argc ? argv[0] : 0) ;
+  }
   if (tfile)
   {
     if (out || n || argc > 1) strerr_dieusage(100, USAGE) ;
-    return test(tfile, sender, argc ? argv[0] : 0) ;
+    return test(tfile, 0, sender, argc ? argv[0] : 0) ;
   }
   if (!out || argc || sender) strerr_dieusage(100, USAGE) ;
   if (!rules_compile(out, n, kinds, files, err, sizeof err))
