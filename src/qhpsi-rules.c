@@ -27,7 +27,11 @@ static void explain (void *ctx, uint32_t i, char const *what, size_t len, int co
   (void)ctx ;
   if (counted) printf("match %s (rule %u, %s:%u) in %s: ", rules_str(R, x->name), i + 1, rules_str(R, x->file), x->line, rules_scopename[x->scope]) ;
   else printf("skip %s (rule %u): message size %s the size window: ", rules_str(R, x->name), i + 1, "outside") ;
-  for (size_t k = 0 ; k < n ; k++) putchar(what[k] >= 32 && what[k] != 127 ? what[k] : what[k] == '\t' ? ' ' : '?') ;
+  for (size_t k = 0 ; k < n ; k++)
+  { /* UTF-8 as it is, control characters as ? */
+    unsigned char c = what[k] ;
+    putchar(c >= 32 && c != 127 ? c : c == '\t' ? ' ' : '?') ;
+  }
   printf("%s\n", n < len ? "..." : "") ;
 }
 
