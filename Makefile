@@ -32,25 +32,28 @@ LIBS = -l:libskarnet.a
 LIBOBJ = lib/envelope.o lib/received.o lib/queue.o lib/paths.o lib/policy.o \
 	lib/tcprules.o lib/template.o lib/child.o lib/scan.o lib/plugin.o \
 	lib/scanstep.o lib/verdict.o lib/helper.o lib/maildir.o lib/store.o lib/storetool.o \
-	lib/notice.o lib/msgid.o lib/logdest.o lib/api.o
+	lib/notice.o lib/msgid.o lib/logdest.o lib/api.o lib/mime.o
 # ---- the library a qmail tree links
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
-	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete
+	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
-PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so
+PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so
 PLUGLIBS_clamav = -lclamav
+# ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
+RULESOBJ = lib/rules.o lib/rulesc.o
+RULESLIBS = -lhs -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
-	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper
+	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
 	tests/plugins/stubborn.so
-TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck
-BENCHPROGS = tests/bench/qqbench
+TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun
+BENCHPROGS = tests/bench/qqbench tests/bench/rules
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
 
@@ -80,6 +83,11 @@ $(QMAILLIB): lib/qhpsi-qmail.o
 src/%: src/%.o lib/libqhpsi.a $(SANOBJ)
 	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) lib/libqhpsi.a $(LIBS) -ldl
 
+src/qhpsi-rules: src/qhpsi-rules.o $(RULESOBJ) lib/libqhpsi.a $(SANOBJ)
+	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(RULESOBJ) $(SANOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
+plugins/rules.so: plugins/rules.c $(RULESOBJ) lib/libqhpsi.a include/qhpsi-plugin.h conf.stamp
+	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(RULESOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
+
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh conf.stamp
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
 src/qhpsi-selftest: src/qhpsi-selftest.sh
@@ -103,6 +111,8 @@ tests/patches/linkcheck: tests/patches/linkcheck.o tests/patches/qmailnames.o $(
 tests/patches/%.o: tests/patches/%.c tests/patches/qmailnames.h include/qhpsi.h conf.stamp
 	$(CC) $(WARN) $(HARDEN) $(CPPFLAGS) $(CFLAGS) -Iinclude -c -o $@ $<
 
+tests/bench/rules: tests/bench/rules.c $(RULESOBJ) lib/libqhpsi.a conf.stamp
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(RULESOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
 tests/bench/%: tests/bench/%.c conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl
 

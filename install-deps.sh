@@ -6,7 +6,7 @@
 # As root it installs what is missing; otherwise it prints the apt-get line.
 
 # to build: make, make install
-build="make gcc skalibs-dev libclamav-dev"
+build="make gcc skalibs-dev libclamav-dev libhyperscan-dev libpcre2-dev"
 # to run: service/clamd, service/freshclam, service/qmail-smtpd under svscan
 # (daemontools-run starts svscan on /etc/service), setfacl for clamd's socket
 run="clamav-daemon clamav-freshclam ucspi-tcp daemontools daemontools-run acl"

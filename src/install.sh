@@ -13,8 +13,8 @@ home=$dest$prefix
 die() { echo "install: fatal: $*" >&2; exit 111; }
 
 # what make install puts where, for uninstall too
-BINS="qhpsi qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete"
-PLUGS="clamd.so clamav.so"
+BINS="qhpsi qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete qhpsi-rules"
+PLUGS="clamd.so clamav.so rules.so"
 
 if [ $uninstall = 1 ]; then
   for b in $BINS; do rm -f "$home/bin/$b" || die "unable to remove $home/bin/$b"; done
@@ -74,7 +74,7 @@ i src/qhpsi bin 6711 qscand:qmail
 i src/qhpsi-quarantine bin 0755 root:root
 i src/qhpsi-mkqueue bin 0755 root:root
 i src/qhpsi-selftest bin 0755 root:root
-for p in list show release purge delete; do i "src/qhpsi-$p" bin 0755 root:root; done
+for p in list show release purge delete rules; do i "src/qhpsi-$p" bin 0755 root:root; done
 # the production plugins; example.so (EICAR by its first bytes) is a model, not a scanner
 for p in $PLUGS; do i "plugins/$p" plugins 0644 root:root; done
 chmod 0755 "$home/plugins"

@@ -1,0 +1,51 @@
+/* mime.h: the message walker for content rules: the top-level header's
+   fields, decoded, and every attachment name at any depth, zip members too. */
+
+#ifndef MIME_H
+#define MIME_H
+
+#include <stddef.h>
+#include <skalibs/stralloc.h>
+
+#define MIME_MAXDEPTH 32          /* entities nested deeper are not looked at */
+#define MIME_MAXPARTS 10000       /* entities looked at per message */
+#define MIME_MAXNAME 1024         /* a longer name is cut, at a UTF-8 boundary */
+#define MIME_MAXFIELD 65536       /* an unfolded field is cut here */
+#define MIME_MAXZIP (50 << 20)    /* a zip body is decoded up to this size */
+
+struct mime_sink
+{
+  void *ctx ;
+  /* a field of the message's top-level header: name as written (no colon),
+     value unfolded (CRLF/LF + blanks → one space), leading/trailing blanks
+     trimmed, RFC 2047 encoded-words decoded to UTF-8. Return 0 to stop the walk. */
+  int (*header) (void *ctx, char const *name, size_t namelen, char const *value, size_t valuelen) ;
+  /* an attachment name, decoded to UTF-8 (inzip 0), or a file name from the
+     central directory of a zip attachment (inzip 1). Return 0 to stop. */
+  int (*name) (void *ctx, char const *name, size_t len, unsigned int inzip) ;
+} ;
+
+/* Walks the message s (len bytes, as queued: LF line ends, possibly CRLF;
+   qmail-queue's own Received line first). Calls header for each top-level
+   field and name for every attachment name in every MIME part at any depth
+   (multipart/..., message/rfc822), up to MIME_MAXDEPTH levels and
+   MIME_MAXPARTS parts. Either callback may be 0.
+   Names come from Content-Type's name= and Content-Disposition's filename=,
+   plain (RFC 2047 words inside are decoded, as mailers send them), RFC 2231
+   (name*=, name*0=, name*0*=) or both; equal names of one part are reported
+   once. A name whose charset iconv does not know is reported as its bytes.
+   A part is taken for a zip when its decoded body starts with PK\3\4, a name
+   of it ends in .zip or its type is application/zip, x-zip-compressed or
+   x-zip; its central directory's names are reported as they are with flag
+   bit 11 (UTF-8), else converted from CP437 (as they are if that fails).
+   Returns 1 when walked (or stopped by a callback), 0 on ENOMEM. Never
+   reads outside s; never allocates without bound. */
+extern int mime_walk (char const *s, size_t len, struct mime_sink const *sink) ;
+
+/* Appends to sa the header value s (len bytes) with RFC 2047 encoded-words
+   (=?charset?B?...?= and ?Q?, any case, charset converted with iconv to
+   UTF-8; whitespace between adjacent encoded-words dropped, as RFC 2047 says;
+   an unknown charset or bad encoding leaves the word as it was). 1, or 0 on ENOMEM. */
+extern int mime_decodeheader (stralloc *sa, char const *s, size_t len) ;
+
+#endif

@@ -1,0 +1,84 @@
+/* rules.h: content rules. The compiler turns rule sources into one compiled
+   file (.qrc: a rule table and serialized Hyperscan databases); the matcher
+   loads such a file and runs it over a message. See qhpsi-rules(8). */
+
+#ifndef QHPSI_RULES_H
+#define QHPSI_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RULES_MAGIC "QHPSIRC\n"
+#define RULES_VERSION 1
+#define RULES_HSVERLEN 96
+
+/* what a rule's pattern is matched against */
+enum rules_scope
+{
+  RS_RAW = 0,       /* the whole raw message, multi-line */
+  RS_FILENAME,      /* "filename=NAME" for every attachment and zip member name */
+  RS_BARENAME,      /* the bare attachment name (quarantine-attachments.txt) */
+  RS_SENDER,        /* the envelope sender */
+  RS_FROM, RS_TO, RS_CC, RS_SUBJECT, RS_XMAILER, RS_MESSAGEID, RS_REPLYTO,
+  RS_N
+} ;
+
+extern char const *const rules_scopename[RS_N] ;
+
+/* rule flags */
+#define RF_ALLOW 1u     /* whitelist: a match makes the message clean for every rule */
+#define RF_PCRE 2u      /* Hyperscan only prefilters it: confirm with PCRE2 */
+#define RF_MIN 4u       /* minsize is a bound */
+#define RF_MAX 8u       /* maxsize is a bound */
+
+/* rule actions, as in the files; rules_qhpsiaction maps them on the ABI's */
+enum rules_action { RA_NONE = 0, RA_DROP, RA_BLOCK, RA_TRAP, RA_BACK, RA_ALLOW } ;
+extern char const *const rules_actionname[] ;
+
+/* on disk, native byte order (the Hyperscan part is for this platform anyway):
+   header, nrules records, the string table, then RS_N databases, each a
+   uint64_t length (0: none) and the serialized bytes, padded to 8 */
+struct rules_header
+{
+  char magic[8] ;
+  uint32_t version ;
+  uint32_t nrules ;
+  uint32_t strlen ;
+  uint32_t pad ;
+  char hsversion[RULES_HSVERLEN] ;
+} ;
+
+struct rules_rec
+{
+  uint32_t scope, action, flags, line ;
+  uint64_t minsize, maxsize ;
+  uint32_t name, namelen, reply, replylen, src, srclen, file, filelen ;
+} ;
+
+/* ---- compiling (rulesc.c) */
+enum rules_kind { RK_QMFILT, RK_ATTACH, RK_NAMES, RK_HEADERS } ;
+/* compiles the files into out (temporary name, fsync, rename); 1 ok; 0 with
+   err filled ("FILE:LINE: reason", or a system error with errno set) */
+extern int rules_compile (char const *out, unsigned int n, enum rules_kind const *kinds, char const *const *files, char *err, size_t errlen) ;
+
+/* the Hyperscan flags of a rule of scope with flags RF_* */
+extern unsigned int rules_hsflags (unsigned int scope, unsigned int rflags) ;
+
+/* ---- loading and matching (rules.c) */
+struct rules ;
+/* loads a compiled file from an open fd; 0 with err filled */
+extern struct rules *rules_load (int fd, char *err, size_t errlen) ;
+extern void rules_free (struct rules *) ;
+extern uint32_t rules_count (struct rules const *) ;
+extern struct rules_rec const *rules_rule (struct rules const *, uint32_t i) ;
+extern char const *rules_str (struct rules const *, uint32_t off) ;
+
+/* why a rule matched, for qhpsi-rules -t; what is the matched text, or the
+   attachment name, or the header value */
+typedef void rules_explain_fn (void *ctx, uint32_t rule, char const *what, size_t len, int counted) ;
+
+/* 1 and *hit the winning rule, 0 clean (or whitelisted: *allowed set),
+   -1 error (err filled) */
+extern int rules_match (struct rules *, char const *msg, size_t len, char const *sender, uint32_t *hit, int *allowed, rules_explain_fn *explain, void *ctx, char *err, size_t errlen) ;
+
+#endif

@@ -1,0 +1,244 @@
+/* tests/unit/mime.c: the MIME walker: unfolding, RFC 2047 and 2231 names,
+   nesting, zip central directories (real and lying), limits, CRLF. */
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <skalibs/stralloc.h>
+#include "mime.h"
+#include "unit.h"
+
+/* every callback, one line each: "H name: value", "N name", "Z name" */
+static stralloc got = STRALLOC_ZERO ;
+static unsigned int calls, stopafter ;
+
+static int onheader (void *ctx, char const *n, size_t nl, char const *v, size_t vl)
+{
+  (void)ctx ;
+  if (!stralloc_cats(&got, "H ") || !stralloc_catb(&got, n, nl) || !stralloc_cats(&got, ": ")
+   || !stralloc_catb(&got, v, vl) || !stralloc_cats(&got, "\n")) abort() ;
+  return !stopafter || ++calls < stopafter ;
+}
+
+static int onname (void *ctx, char const *n, size_t len, unsigned int inzip)
+{
+  (void)ctx ;
+  if (!stralloc_cats(&got, inzip ? "Z " : "N ") || !stralloc_catb(&got, n, len) || !stralloc_cats(&got, "\n")) abort() ;
+  return !stopafter || ++calls < stopafter ;
+}
+
+static struct mime_sink const both = { .ctx = 0, .header = &onheader, .name = &onname } ;
+static struct mime_sink const namesonly = { .ctx = 0, .header = 0, .name = &onname } ;
+
+static int walkb (char const *s, size_t len, struct mime_sink const *k)
+{
+  got.len = 0 ; calls = 0 ;
+  return mime_walk(s, len, k) ;
+}
+
+#define WALK(msg, sink, want, name) do { \
+  CHECK(walkb((msg), sizeof(msg) - 1, (sink)) == 1, name " (walked)") ; \
+  CHECKMEM(got.s, got.len, (want), sizeof(want) - 1, name) ; \
+} while (0)
+
+#define DEC(in, want, name) do { \
+  stralloc d_ = STRALLOC_ZERO ; \
+  CHECK(mime_decodeheader(&d_, (in), sizeof(in) - 1) == 1, name " (decoded)") ; \
+  CHECKMEM(d_.s, d_.len, (want), sizeof(want) - 1, name) ; \
+  stralloc_free(&d_) ; \
+} while (0)
+
+static void test_decode (void)
+{
+  DEC("plain text", "plain text", "no words") ;
+  DEC("=?utf-8?B?4oKs?=", "\xe2\x82\xac", "B, UTF-8") ;
+  DEC("=?UTF-8?q?a_b=3Dc?=", "a b=c", "Q, any case, _ and =XX") ;
+  DEC("=?koi8-r?B?8NLJ18XU?=", "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "koi8-r B, exact UTF-8") ;
+  DEC("=?windows-1251?Q?=CF=F0=E8=E2=E5=F2?=", "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "windows-1251 Q") ;
+  DEC("Re: =?iso-8859-1?q?caf=E9?= ok", "Re: caf\xc3\xa9 ok", "word between text keeps blanks") ;
+  DEC("=?utf-8?q?a?= \t =?utf-8?q?b?=", "ab", "blanks between adjacent words dropped") ;
+  DEC("=?utf-8?q?a?=\n =?iso-8859-1?q?b?=", "ab", "adjacent words of two charsets") ;
+  DEC("=?utf-8?B?4o?= =?utf-8?B?Ksw==?=", "=?utf-8?B?4o?= =?utf-8?B?Ksw==?=", "bad base64 left alone") ;
+  DEC("=?utf-8?B?4g==?= =?utf-8?B?gqw=?=", "\xe2\x82\xac", "a character split across words") ;
+  DEC("=?utf-8?q?a=Zb?=", "=?utf-8?q?a=Zb?=", "bad Q escape left alone") ;
+  DEC("=?utf-8?x?abc?=", "=?utf-8?x?abc?=", "unknown encoding left alone") ;
+  DEC("=?utf-8?q?abc", "=?utf-8?q?abc", "unterminated word left alone") ;
+  DEC("=?no-such-charset?q?abc?= x", "=?no-such-charset?q?abc?= x", "unknown charset left alone") ;
+  DEC("=?utf-8/x?q?abc?=", "=?utf-8/x?q?abc?=", "charset with a slash left alone") ;
+  DEC("=?utf-8?B?/w==?=", "=?utf-8?B?/w==?=", "invalid UTF-8 left alone") ;
+  DEC("=?utf-8*en?q?hi?=", "hi", "RFC 2231 language in the charset") ;
+  DEC("==?utf-8?q?x?==", "=x=", "word among equal signs") ;
+}
+
+static void test_header (void)
+{
+  WALK("Received: (qmail 1 invoked by uid 0)\nSubject: a\n  b\n\tc  \nX:  \n\nbody: x\n", &both,
+    "H Received: (qmail 1 invoked by uid 0)\nH Subject: a b c\nH X: \n", "unfolding, trimming, body ignored") ;
+  WALK("Subject: =?utf-8?q?caf=C3=A9?=\n =?utf-8?q?_bar?=\n\n", &both, "H Subject: caf\xc3\xa9 bar\n", "decoded after unfolding") ;
+  WALK("Subject : x\nno colon here\n continued\nFrom: a\n", &both, "H Subject: x\nH From: a\n", "blank before colon, junk line, no empty line") ;
+  WALK("Subject: x\r\n y\r\nTo: z\r\n\r\nTo: no\r\n", &both, "H Subject: x y\nH To: z\n", "CRLF header") ;
+  stopafter = 1 ;
+  WALK("A: 1\nB: 2\n\n", &both, "H A: 1\n", "header callback stops the walk") ;
+  stopafter = 0 ;
+}
+
+static void test_names (void)
+{
+  WALK("Content-Type: application/octet-stream; name=\"a b.exe\"\n\n", &namesonly, "N a b.exe\n", "name= quoted") ;
+  WALK("Content-Type: application/octet-stream; NAME=a.exe\n\n", &namesonly, "N a.exe\n", "name= bare token, any case") ;
+  WALK("Content-Type: application/octet-stream;\n\tcharset=x ;  name = \"a\\\"b\\\\.exe\" ; x=y\n\n", &namesonly,
+    "N a\"b\\.exe\n", "escapes, folding and blanks around ; and =") ;
+  WALK("Content-Type: text/plain; x=\"a;name=no\"; name=yes\n\n", &namesonly, "N yes\n", "a ; inside quotes is no separator") ;
+  WALK("Content-Type: application/x; name=\"n.exe\"\nContent-Disposition: attachment; filename=\"f.exe\"\n\n", &namesonly,
+    "N n.exe\nN f.exe\n", "name= and filename= both") ;
+  WALK("Content-Disposition: attachment; filename=\"s.exe\"\nContent-Type: application/x; name=s.exe\n\n", &namesonly,
+    "N s.exe\n", "equal names once") ;
+  WALK("Content-Disposition: attachment; filename*=utf-8''%E2%82%AC.exe\n\n", &namesonly, "N \xe2\x82\xac.exe\n", "RFC 2231 charset") ;
+  WALK("Content-Disposition: attachment; filename*=UTF-8'en'%e2%82%ac%zz\n\n", &namesonly, "N \xe2\x82\xac%zz\n", "RFC 2231 language, lower-case hex, bad escape") ;
+  WALK("Content-Disposition: attachment; filename*1=\"def.exe\"; filename*0=\"abc\"\n\n", &namesonly, "N abcdef.exe\n", "continuations out of order") ;
+  WALK("Content-Disposition: attachment;\n filename*1*=%CC.exe; filename*0*=koi8-r''%C6%C1%CA\n\n", &namesonly,
+    "N \xd1\x84\xd0\xb0\xd0\xb9\xd0\xbb.exe\n", "encoded continuations, koi8-r") ;
+  WALK("Content-Disposition: attachment; filename*0*=utf-8''a; filename*1=\"%41\"; filename*3=x\n\n", &namesonly,
+    "N a%41\n", "plain section kept as is, stops at a gap") ;
+  WALK("Content-Type: application/x; name=\"=?windows-1251?B?9ODp6y5leGU=?=\"\n\n", &namesonly,
+    "N \xd1\x84\xd0\xb0\xd0\xb9\xd0\xbb.exe\n", "RFC 2047 inside a quoted name") ;
+  WALK("Content-Disposition: attachment; filename*=nosuch''%41%FF\n\n", &namesonly, "N A\xff\n", "unknown 2231 charset: bytes as they are") ;
+  WALK("Content-Type: text/plain (a comment; name=no) ; name=(c)yes\n\n", &namesonly, "N yes\n", "comments") ;
+  WALK("Content-Type: text/plain; filename=no\nContent-Disposition: inline; name=no\n\n", &namesonly, "", "parameters of the other field") ;
+  WALK("Content-Type: application/x;\r\n name=\"c.exe\"\r\n\r\n", &namesonly, "N c.exe\n", "CRLF name") ;
+  {
+    char big[3000] ;
+    size_t n = 0 ;
+    n += (size_t)sprintf(big, "Content-Type: a/b; name=\"") ;
+    for (int i = 0 ; i < 1100 ; i++) big[n++] = 'x' ;
+    n += (size_t)sprintf(big + n, "\"\n\n") ;
+    CHECK(walkb(big, n, &namesonly) == 1 && got.len == 2 + 1024 + 1, "names cut at 1024 bytes") ;
+  }
+}
+
+static void test_nesting (void)
+{
+  WALK("Content-Type: multipart/mixed; boundary=a\n\npre\n--a\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
+    "--b\nContent-Type: multipart/related; boundary=c\n\n--c \t\nContent-Type: x/y; name=deep.exe\n\nbody\n--c--\n"
+    "--b--\n--a\nContent-Type: message/rfc822\n\nSubject: inner\nContent-Type: multipart/mixed; boundary=d\n\n"
+    "--d\nContent-Disposition: attachment; filename=inner.exe\n\n--d--\n--a--\n"
+    "--a\nContent-Type: x/y; name=epilogue.exe\n\n", &both,
+    "H Content-Type: multipart/mixed; boundary=a\nN deep.exe\nN inner.exe\n", "3 levels, message/rfc822, epilogue ignored") ;
+  WALK("Content-Type: multipart/mixed; boundary=a\n\n--ab\nContent-Type: x/y; name=no.exe\n\n--a\nContent-Type: x/y; name=yes.exe\n\n--a--x\n",
+    &namesonly, "N yes.exe\n", "delimiter lines must match exactly; unclosed last part") ;
+  WALK("Content-Type: multipart/mixed\n\n--\nContent-Type: x/y; name=no.exe\n\n", &namesonly, "", "no boundary: opaque") ;
+  WALK("Content-Type: multipart/digest; boundary=a\n\n--a\n\nContent-Type: x/y; name=dig.exe\n\n--a--\n", &namesonly,
+    "N dig.exe\n", "digest parts are messages") ;
+  WALK("Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: x/y; name=crlf.exe\r\n\r\nx\r\n--a--\r\n",
+    &namesonly, "N crlf.exe\n", "CRLF multipart") ;
+  {
+    stralloc m = STRALLOC_ZERO ;
+    int ok = 1 ;
+    for (int i = 0 ; i < 1000 && ok ; i++)
+    {
+      char l[128] ;
+      int n = snprintf(l, sizeof l, "Content-Type: multipart/mixed; boundary=q%d\nContent-Disposition: a; filename=n.exe\n\n--q%d\n", i, i) ;
+      ok = stralloc_catb(&m, l, (size_t)n) ;
+    }
+    CHECK(ok && walkb(m.s, m.len, &namesonly) == 1, "1000-level bomb walked") ;
+    CHECK(got.len == 32 * 8, "1000-level bomb stops at 32 levels") ;
+    m.len = 0 ;
+    ok = stralloc_cats(&m, "Content-Type: multipart/mixed; boundary=q\n\n") ;
+    for (int i = 0 ; i < 20000 && ok ; i++) ok = stralloc_cats(&m, "--q\nContent-Type: a/b; name=p\n\n") ;
+    CHECK(ok && walkb(m.s, m.len, &namesonly) == 1 && got.len == 9999 * 4, "at most 10000 parts") ;
+    stralloc_free(&m) ;
+  }
+}
+
+static int readfile (char const *path, stralloc *sa)
+{
+  char buf[4096] ;
+  ssize_t r ;
+  int fd = open(path, O_RDONLY) ;
+  if (fd < 0) return 0 ;
+  sa->len = 0 ;
+  while ((r = read(fd, buf, sizeof buf)) > 0) if (!stralloc_catb(sa, buf, (size_t)r)) break ;
+  close(fd) ;
+  return !r ;
+}
+
+static void le (stralloc *sa, uint32_t v, int n)
+{
+  for (int i = 0 ; i < n ; i++) { char c = (char)(v >> (8 * i)) ; if (!stralloc_catb(sa, &c, 1)) abort() ; }
+}
+
+/* a binary part holding a central directory of one entry called name, its
+   name length field nl, the EOCD's directory offset cdoff */
+static void lying (stralloc *m, char const *name, uint32_t nl, int32_t cdoffdelta)
+{
+  size_t start ;
+  m->len = 0 ;
+  if (!stralloc_cats(m, "Content-Type: application/zip\n\n")) abort() ;
+  start = m->len ;
+  if (!stralloc_catb(m, "PK\1\2", 4)) abort() ;
+  le(m, 0, 4) ; le(m, 0, 4) ; le(m, 0, 4) ; le(m, 0, 4) ; le(m, 0, 4) ; le(m, 0, 4) ;
+  le(m, nl, 2) ; le(m, 0, 2) ; le(m, 0, 2) ; le(m, 0, 2) ; le(m, 0, 2) ; le(m, 0, 4) ; le(m, 0, 4) ;
+  if (!stralloc_cats(m, name)) abort() ;
+  {
+    uint32_t cdsize = (uint32_t)(m->len - start) ;
+    if (!stralloc_catb(m, "PK\5\6", 4)) abort() ;
+    le(m, 0, 4) ; le(m, 1, 2) ; le(m, 1, 2) ; le(m, cdsize, 4) ; le(m, (uint32_t)cdoffdelta, 4) ; le(m, 0, 2) ;
+  }
+}
+
+static void test_zip (void)
+{
+  stralloc m = STRALLOC_ZERO ;
+  CHECK(readfile("tests/fixtures/mime/zip.eml", &m), "read zip.eml") ;
+  CHECK(walkb(m.s, m.len, &namesonly) == 1, "zip.eml walked") ;
+  CHECKMEM(got.s, got.len, "N data.bin\nZ a.txt\nZ evil.exe\n", 30, "base64 zip found by its bytes") ;
+  CHECK(readfile("tests/fixtures/mime/zipnames.eml", &m), "read zipnames.eml") ;
+  CHECK(walkb(m.s, m.len, &namesonly) == 1, "zipnames.eml walked") ;
+  CHECKMEM(got.s, got.len, "Z \xe2\x82\xac.exe\nN c.ZIP\nZ \xc3\x87.exe\n", 27, "UTF-8 flag, CP437, .ZIP name, application/zip") ;
+  CHECK(readfile("tests/fixtures/mime/plain.zip", &m), "read plain.zip") ;
+  {
+    stralloc t = STRALLOC_ZERO ;
+    CHECK(stralloc_cats(&t, "Content-Type: application/octet-stream\nContent-Transfer-Encoding: binary\n\n")
+      && stralloc_catb(&t, m.s, m.len), "binary zip built") ;
+    CHECK(walkb(t.s, t.len, &namesonly) == 1 && got.len == 19, "binary zip body") ;
+    for (size_t cut = 1 ; cut < m.len ; cut++)
+    {
+      /* every truncation: never a name beyond the bytes (ASan watches) */
+      char *z = malloc(m.len - cut) ;
+      if (!z) abort() ;
+      memcpy(z, m.s, m.len - cut) ;
+      t.len = 0 ;
+      if (!stralloc_cats(&t, "Content-Type: application/zip\n\n") || !stralloc_catb(&t, z, m.len - cut)) abort() ;
+      free(z) ;
+      if (walkb(t.s, t.len, &namesonly) != 1 || got.len) break ;
+      if (cut == m.len - 1) CHECK(1, "every truncated zip: no names") ;
+    }
+    CHECK(!got.len, "truncated zips report nothing") ;
+    stralloc_free(&t) ;
+  }
+  lying(&m, "ok.exe", 6, 0) ;
+  CHECK(walkb(m.s, m.len, &namesonly) == 1, "hand-made zip walked") ;
+  CHECKMEM(got.s, got.len, "Z ok.exe\n", 9, "hand-made zip") ;
+  lying(&m, "ok.exe", 6, 1000) ;
+  CHECK(walkb(m.s, m.len, &namesonly) == 1 && !got.len, "directory offset beyond the end") ;
+  lying(&m, "ok.exe", 6, -1) ;
+  CHECK(walkb(m.s, m.len, &namesonly) == 1 && !got.len, "directory offset wraps") ;
+  lying(&m, "ok.exe", 65535, 0) ;
+  CHECK(walkb(m.s, m.len, &namesonly) == 1 && !got.len, "entry name longer than the directory") ;
+  lying(&m, "ok.exe", 6, 0) ;
+  memcpy(m.s + m.len - 22 + 12, "\xff\xff\xff\xff", 4) ;
+  CHECK(walkb(m.s, m.len, &namesonly) == 1 && !got.len, "directory size beyond the end") ;
+  stralloc_free(&m) ;
+}
+
+int main (void)
+{
+  test_decode() ;
+  test_header() ;
+  test_names() ;
+  test_nesting() ;
+  test_zip() ;
+  stralloc_free(&got) ;
+  return UNIT_END() ;
+}
