@@ -45,6 +45,10 @@ PLUGLIBS_clamav = -lclamav
 # ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
 RULESOBJ = lib/rules.o lib/rulesc.o
 RULESLIBS = -lhs -lpcre2-8
+# the plugin only loads and matches: Hyperscan's runtime library, which
+# needs no C++ runtime, is enough and loads in a fraction of the time
+# (RULESRTLIBS='-lhs -lpcre2-8' where a build has no libhs_runtime)
+RULESRTLIBS = -lhs_runtime -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
 	tests/unit/tcprules tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime
@@ -85,8 +89,8 @@ src/%: src/%.o lib/libqhpsi.a $(SANOBJ)
 
 src/qhpsi-rules: src/qhpsi-rules.o $(RULESOBJ) lib/libqhpsi.a $(SANOBJ)
 	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(RULESOBJ) $(SANOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
-plugins/rules.so: plugins/rules.c $(RULESOBJ) lib/libqhpsi.a include/qhpsi-plugin.h conf.stamp
-	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(RULESOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
+plugins/rules.so: plugins/rules.c lib/rules.o lib/libqhpsi.a include/qhpsi-plugin.h conf.stamp
+	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/rules.o lib/libqhpsi.a $(LIBS) $(RULESRTLIBS)
 
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh conf.stamp
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@

@@ -19,6 +19,11 @@
 #include "mime.h"
 #include "rules.h"
 
+/* the names, here: the plugin links this file without the compiler */
+char const *const rules_scopename[RS_N] =
+  { "message", "filename", "attachment", "sender", "from", "to", "cc", "subject", "x-mailer", "message-id", "reply-to" } ;
+char const *const rules_actionname[] = { "", "drop", "block", "trap", "back", "allow" } ;
+
 struct rules
 {
   char *map ;

@@ -18,9 +18,6 @@
 
 #include "rules.h"
 
-char const *const rules_scopename[RS_N] =
-  { "message", "filename", "attachment", "sender", "from", "to", "cc", "subject", "x-mailer", "message-id", "reply-to" } ;
-char const *const rules_actionname[] = { "", "drop", "block", "trap", "back", "allow" } ;
 
 struct crule
 {
