@@ -107,6 +107,10 @@ int report_line (report *r, char *s, size_t len)
   if (iserror && vlen[9] >= 9)
     for (size_t j = 0 ; j + 9 <= vlen[9] ; j++) if (!memcmp(val[9] + j, "timed_out", 9)) { timeout = 1 ; break ; }
   r->scanned++ ;
+  {
+    uint64_t h = (uint64_t)(t - r->start) / 3600 ;
+    if (h < REPORT_HOURS) { r->hourmsg[h]++ ; if (vlen[8] == 8 && !memcmp(val[8], "infected", 8)) r->hourinf[h]++ ; }
+  }
 #define IS(k, lit) (vlen[k] == sizeof(lit) - 1 && !memcmp(val[k], lit, sizeof(lit) - 1))
   if (IS(8, "clean")) r->clean++ ;
   else if (IS(8, "infected"))
@@ -309,4 +313,92 @@ int report_day (char const *s, time_t *t)
   tm.tm_hour = h ; tm.tm_min = mi ; tm.tm_sec = se ; tm.tm_isdst = -1 ;
   *t = mktime(&tm) ;
   return *t != (time_t)-1 ;
+}
+
+static int putesc (char const *s)
+{
+  for (; *s ; s++)
+  {
+    char const *e = 0 ;
+    switch (*s)
+    {
+      case '&' : e = "&amp;" ; break ;
+      case '<' : e = "&lt;" ; break ;
+      case '>' : e = "&gt;" ; break ;
+      case '"' : e = "&quot;" ; break ;
+      case '\'' : e = "&#39;" ; break ;
+    }
+    if (e ? !put(e) : buffer_put(buffer_1, s, 1) < 0) return 0 ;
+  }
+  return 1 ;
+}
+
+static int putu (uint64_t n)
+{
+  char fmt[UINT64_FMT] ;
+  fmt[uint64_fmt(fmt, n)] = 0 ;
+  return put(fmt) ;
+}
+
+static int row (char const *k, uint64_t n)
+{
+  return put("<tr><td>") && put(k) && put("</td><td>") && putu(n) && put("</td></tr>\n") ;
+}
+
+static int htmltop (char const *title, report_count *v, unsigned int n, unsigned int max)
+{
+  qsort(v, n, sizeof *v, &cmpcount) ;
+  if (!put("<h2>") || !put(title) || !put("</h2><table>\n")) return 0 ;
+  for (unsigned int i = 0 ; i < n && i < max ; i++)
+    if (!put("<tr><td>") || !putu(v[i].n) || !put("</td><td>") || !putesc(v[i].key) || !put("</td></tr>\n")) return 0 ;
+  return put("</table>\n") ;
+}
+
+/* bars: n values scaled to the largest, in one inline SVG */
+static int bars (char const *title, uint64_t const *a, uint64_t const *b, unsigned int n)
+{
+  uint64_t max = 1 ;
+  unsigned int w = n > 200 ? 2 : 800 / (n ? n : 1) ;
+  for (unsigned int i = 0 ; i < n ; i++) if (a[i] > max) max = a[i] ;
+  if (!put("<h2>") || !put(title) || !put("</h2>\n<svg width=\"") || !putu(w * n + 2) || !put("\" height=\"202\">\n")) return 0 ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    uint64_t h = a[i] * 200 / max, hb = b ? b[i] * 200 / max : 0 ;
+    if (!put("<rect x=\"") || !putu(i * w + 1) || !put("\" y=\"") || !putu(201 - h) || !put("\" width=\"") || !putu(w > 1 ? w - 1 : 1) || !put("\" height=\"") || !putu(h) || !put("\" fill=\"#3366cc\"/>\n")) return 0 ;
+    if (hb && (!put("<rect x=\"") || !putu(i * w + 1) || !put("\" y=\"") || !putu(201 - hb) || !put("\" width=\"") || !putu(w > 1 ? w - 1 : 1) || !put("\" height=\"") || !putu(hb) || !put("\" fill=\"#cc3333\"/>\n"))) return 0 ;
+  }
+  return put("</svg>\n") ;
+}
+
+int report_html (report *r, unsigned int n)
+{
+  char day[32] ;
+  struct tm tm ;
+  uint64_t hist[50] ;
+  unsigned int hours = (r->end - r->start + 3599) / 3600 ;
+  if (hours > REPORT_HOURS) hours = REPORT_HOURS ;
+  localtime_r(&r->start, &tm) ;
+  strftime(day, sizeof day, "%Y-%m-%d", &tm) ;
+  qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;
+  memset(hist, 0, sizeof hist) ;
+  {
+    uint32_t top = r->msn ? r->ms[r->msn - 1] : 0 ;
+    for (uint64_t i = 0 ; i < r->msn ; i++) hist[top ? (uint64_t)r->ms[i] * 49 / top : 0]++ ;
+  }
+  if (!put("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>qhpsi report for ") || !put(day)
+   || !put("</title></head><body>\n<h1>qhpsi report for ") || !put(day) || !put("</h1>\n<table>\n")
+   || !row("messages scanned", r->scanned) || !row("clean", r->clean) || !row("infected", r->infected)
+   || !row("scanner errors", r->error) || !row("timeouts", r->timeouts) || !row("other verdicts", r->other)
+   || !row("refused", r->refused) || !row("tagged", r->tagged) || !row("blackholed", r->blackholed)
+   || !row("forwarded", r->forwarded) || !row("tempfailed", r->tempfailed) || !row("quarantined", r->quarantined)
+   || !row("scan ms p50", pct(r, 50)) || !row("scan ms p95", pct(r, 95)) || !row("scan ms p99", pct(r, 99))
+   || !row("malformed lines skipped", r->malformed) || !row("other lines", r->otherlines) || !row("files read", r->files)
+   || !put("</table>\n")
+   || !bars("messages (blue) and infected (red) per hour", r->hourmsg, r->hourinf, hours)
+   || !bars("scan time distribution (50 buckets up to the slowest)", hist, 0, 50)
+   || !htmltop("signatures", r->sigs, r->nsigs, n)
+   || !htmltop("client IPs by infected", r->ips, r->nips, n)
+   || !htmltop("senders by infected", r->senders, r->nsenders, n)
+   || !put("</body></html>\n")) return 0 ;
+  return buffer_flush(buffer_1) ;
 }

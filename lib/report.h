@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#define REPORT_HOURS (24 * 62)
+
 typedef struct report_count_s report_count ;
 struct report_count_s { char *key ; uint64_t n ; } ;
 
@@ -18,12 +20,14 @@ struct report_s
   uint32_t *ms ; uint64_t msn, msa ;
   report_count *sigs, *ips, *senders ;
   unsigned int nsigs, nips, nsenders ;
+  uint64_t hourmsg[REPORT_HOURS], hourinf[REPORT_HOURS] ;
 } ;
 
 extern void report_init (report *, time_t, time_t) ;
 extern int report_line (report *, char *, size_t) ;
 extern int report_dir (report *, char const *) ;
 extern int report_print (report *, int, unsigned int) ;
+extern int report_html (report *, unsigned int) ;
 extern int report_day (char const *, time_t *) ;
 
 #endif

@@ -8,22 +8,23 @@
 #include <skalibs/types.h>
 #include "report.h"
 
-#define USAGE "qhpsi-report [-m] [-n top] [-s start] [-e end] logdir..."
+#define USAGE "qhpsi-report [-H] [-m] [-n top] [-s start] [-e end] logdir..."
 
 int main (int argc, char const *const *argv)
 {
   subgetopt l = SUBGETOPT_ZERO ;
-  int mail = 0, haves = 0, havee = 0 ;
+  int mail = 0, html = 0, haves = 0, havee = 0 ;
   unsigned int n = 10 ;
   time_t start = 0, end = 0 ;
   report r ;
   PROG = "qhpsi-report" ;
   for (;;)
   {
-    int opt = subgetopt_r(argc, argv, "mn:s:e:", &l) ;
+    int opt = subgetopt_r(argc, argv, "Hmn:s:e:", &l) ;
     if (opt == -1) break ;
     switch (opt)
     {
+      case 'H' : html = 1 ; break ;
       case 'm' : mail = 1 ; break ;
       case 'n' : if (!uint0_scan(l.arg, &n)) strerr_dieusage(100, USAGE) ; break ;
       case 's' : if (!report_day(l.arg, &start)) strerr_dief2x(100, "bad start time: ", l.arg) ; haves = 1 ; break ;
@@ -51,6 +52,6 @@ int main (int argc, char const *const *argv)
   report_init(&r, start, end) ;
   for (; *argv ; argv++)
     if (!report_dir(&r, *argv)) strerr_diefu2sys(111, "read log directory ", *argv) ;
-  if (!report_print(&r, mail, n)) strerr_diefu1sys(111, "write to stdout") ;
+  if (!(html ? report_html(&r, n) : report_print(&r, mail, n))) strerr_diefu1sys(111, "write to stdout") ;
   return 0 ;
 }
