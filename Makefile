@@ -32,12 +32,12 @@ LIBS = -l:libskarnet.a
 LIBOBJ = lib/envelope.o lib/received.o lib/queue.o lib/paths.o lib/policy.o \
 	lib/tcprules.o lib/template.o lib/child.o lib/scan.o lib/plugin.o \
 	lib/scanstep.o lib/verdict.o lib/helper.o lib/maildir.o lib/store.o lib/storetool.o \
-	lib/notice.o lib/msgid.o lib/logdest.o lib/api.o lib/mime.o
+	lib/notice.o lib/msgid.o lib/logdest.o lib/api.o lib/mime.o lib/report.o
 # ---- the library a qmail tree links
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
-	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules
+	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules src/qhpsi-report
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so

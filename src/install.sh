@@ -13,7 +13,7 @@ home=$dest$prefix
 die() { echo "install: fatal: $*" >&2; exit 111; }
 
 # what make install puts where, for uninstall too
-BINS="qhpsi qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete qhpsi-rules"
+BINS="qhpsi qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete qhpsi-rules qhpsi-report"
 PLUGS="clamd.so clamav.so rules.so"
 
 if [ $uninstall = 1 ]; then
