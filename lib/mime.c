@@ -210,7 +210,8 @@ int mime_decodeheader (stralloc *sa, char const *s, size_t len)
 
 /* ---- the walk */
 
-#define MAXPARAMS 256
+#define MAXPARAMS 128  /* parameters of one field */
+#define MAXSEEN 64     /* names of one part kept for the dedupe */
 
 struct param { size_t a, alen, v, vlen ; } ;
 
@@ -222,6 +223,7 @@ struct walk
   unsigned int parts ;
   int stop, nomem ;
   stralloc field, dec, pbuf, name, seen, body ;
+  unsigned int nseen ;
   struct param par[MAXPARAMS] ;
   unsigned int npar ;
   /* the entity whose header is being read */
@@ -243,6 +245,7 @@ static void setnomem (struct walk *w) { w->nomem = 1 ; w->stop = 1 ; }
    once each */
 static void report (struct walk *w, char const *s, size_t len, unsigned int inzip)
 {
+  if (!len) return ;  /* name="" names nothing */
   if (len > MIME_MAXNAME)
   {
     size_t k = MIME_MAXNAME, back = 0 ;
@@ -260,8 +263,14 @@ static void report (struct walk *w, char const *s, size_t len, unsigned int inzi
       if (n == len && !memcmp(w->seen.s + i, s, len)) return ;
       i += n ;
     }
-    if (!stralloc_catb(&w->seen, (char const *)&len, sizeof len) || !stralloc_catb(&w->seen, s, len))
-    { setnomem(w) ; return ; }
+    /* past MAXSEEN names a part's repeats are reported again: the dedupe
+       must not turn a header of many names quadratic */
+    if (w->nseen < MAXSEEN)
+    {
+      if (!stralloc_catb(&w->seen, (char const *)&len, sizeof len) || !stralloc_catb(&w->seen, s, len))
+      { setnomem(w) ; return ; }
+      w->nseen++ ;
+    }
     if (len >= 4 && !strncasecmp(s + len - 4, ".zip", 4)) w->zipname = 1 ;
   }
   if (w->sink && w->sink->name && !w->sink->name(w->sink->ctx, s, len, inzip)) w->stop = 1 ;
@@ -397,70 +406,66 @@ static int section (char const *a, size_t alen, size_t blen, int *encoded)
   return n ;
 }
 
+/* "charset'lang'rest": the length of charset and where rest starts, or 0
+   when there are not two apostrophes */
+static size_t charsetlang (char const *v, size_t vlen, size_t *cslen)
+{
+  char const *q1 = memchr(v, '\'', vlen), *q2 ;
+  if (!q1) return 0 ;
+  q2 = memchr(q1 + 1, '\'', vlen - (size_t)(q1 + 1 - v)) ;
+  if (!q2) return 0 ;
+  *cslen = (size_t)(q1 - v) ;
+  return (size_t)(q2 + 1 - v) ;
+}
+
 /* every name the parameter base gives: plain, base*, base*0... */
 static void names (struct walk *w, char const *base)
 {
-  size_t blen = strlen(base) ;
-  char const *pb ;
-  int nsec = 0 ;
+  size_t blen = strlen(base), cs = 0, cslen = 0 ;
+  int sec[MAXPARAMS], enc[MAXPARAMS], nsec = 0 ;
   for (unsigned int k = 0 ; k < w->npar && !w->stop ; k++)
   {
     struct param const *p = &w->par[k] ;
-    int enc ;
-    pb = w->pbuf.s ;
-    if (p->alen == blen && !memcmp(pb + p->a, base, blen))
+    char const *a = w->pbuf.s + p->a, *v = w->pbuf.s + p->v ;
+    sec[k] = -1 ;
+    if (p->alen < blen || memcmp(a, base, blen)) continue ;
+    if (p->alen == blen)
     {
       w->dec.len = 0 ;
-      if (!mime_decodeheader(&w->dec, pb + p->v, p->vlen)) { setnomem(w) ; return ; }
+      if (!mime_decodeheader(&w->dec, v, p->vlen)) { setnomem(w) ; return ; }
       report(w, w->dec.s, w->dec.len, 0) ;
     }
-    else if (p->alen == blen + 1 && !memcmp(pb + p->a, base, blen) && pb[p->a + blen] == '*')
+    else if (p->alen == blen + 1 && a[blen] == '*')
     {
-      char const *v = pb + p->v, *q1 = memchr(v, '\'', p->vlen), *q2 = q1 ? memchr(q1 + 1, '\'', p->vlen - (size_t)(q1 + 1 - v)) : 0 ;
+      size_t skip = charsetlang(v, p->vlen, &cslen) ;
       w->name.len = 0 ;
-      if (!q2) { if (!pct(w, v, p->vlen)) { setnomem(w) ; return ; } report_charset(w, 0, 0) ; }
-      else
-      {
-        if (!pct(w, q2 + 1, p->vlen - (size_t)(q2 + 1 - v))) { setnomem(w) ; return ; }
-        report_charset(w, v, (size_t)(q1 - v)) ;
-      }
+      if (!pct(w, v + skip, p->vlen - skip)) { setnomem(w) ; return ; }
+      report_charset(w, v, skip ? cslen : 0) ;
     }
-    else if (p->alen > blen && !memcmp(pb + p->a, base, blen)
-      && section(pb + p->a, p->alen, blen, &enc) >= 0) nsec++ ;
+    else if ((sec[k] = section(a, p->alen, blen, &enc[k])) >= 0) nsec++ ;
   }
   if (!nsec || w->stop) return ;
   /* continuations, in the order of their numbers, from 0 to the first gap */
+  w->name.len = 0 ; cslen = 0 ;
+  for (int n = 0 ; n < nsec ; n++)
   {
-    size_t cs = 0, cslen = 0 ;
-    w->name.len = 0 ;
-    for (int n = 0 ; n < nsec ; n++)
+    unsigned int k = 0 ;
+    char const *v ;
+    size_t vlen ;
+    while (k < w->npar && sec[k] != n) k++ ;
+    if (k == w->npar) break ;
+    v = w->pbuf.s + w->par[k].v ; vlen = w->par[k].vlen ;
+    if (!enc[k]) { if (!stralloc_catb(&w->name, v, vlen)) { setnomem(w) ; return ; } continue ; }
+    if (!n)
     {
-      unsigned int k = 0 ;
-      int enc = 0 ;
-      pb = w->pbuf.s ;
-      for (; k < w->npar ; k++)
-      {
-        struct param const *p = &w->par[k] ;
-        if (p->alen > blen && !memcmp(pb + p->a, base, blen) && section(pb + p->a, p->alen, blen, &enc) == n) break ;
-      }
-      if (k == w->npar) break ;
-      {
-        struct param const *p = &w->par[k] ;
-        char const *v = pb + p->v ;
-        size_t vlen = p->vlen ;
-        if (!enc) { if (!stralloc_catb(&w->name, v, vlen)) { setnomem(w) ; return ; } continue ; }
-        if (!n)
-        {
-          char const *q1 = memchr(v, '\'', vlen), *q2 = q1 ? memchr(q1 + 1, '\'', vlen - (size_t)(q1 + 1 - v)) : 0 ;
-          if (q2) { cs = p->v ; cslen = (size_t)(q1 - v) ; vlen -= (size_t)(q2 + 1 - v) ; v = q2 + 1 ; }
-        }
-        if (!pct(w, v, vlen)) { setnomem(w) ; return ; }
-      }
+      size_t skip = charsetlang(v, vlen, &cslen) ;
+      cs = w->par[k].v ; v += skip ; vlen -= skip ;
+      if (!skip) cslen = 0 ;
     }
-    if (!w->name.len) return ;
-    /* the charset lives in pbuf, which report_charset leaves alone */
-    report_charset(w, w->pbuf.s + cs, cslen) ;
+    if (!pct(w, v, vlen)) { setnomem(w) ; return ; }
   }
+  /* the charset lives in pbuf, which report_charset leaves alone */
+  if (w->name.len) report_charset(w, w->pbuf.s + cs, cslen) ;
 }
 
 /* one line of s[i..end): *ce its content's end (before CR LF), returns the
@@ -505,7 +510,7 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
   char const *s = w->s ;
   size_t i = start ;
   e->typelen = e->blen = 0 ; e->hastype = 0 ; e->enc = 0 ; e->type[0] = 0 ;
-  w->seen.len = 0 ; w->zipname = 0 ;
+  w->seen.len = 0 ; w->nseen = 0 ; w->zipname = 0 ;
   while (i < end && !w->stop)
   {
     size_t ce, next = line(s, i, end, &ce), fstart = i, nend, a ;
@@ -516,6 +521,7 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
     if (isblank_(s[i]) || !(colon = memchr(s + i, ':', ce - i))) { i = next ; continue ; }
     nend = (size_t)(colon - s) ;
     while (nend > i && isblank_(s[nend-1])) nend-- ;
+    if (nend == i) { i = next ; continue ; }  /* no name: no field, nor its continuations */
     /* the value, unfolded, cut at MIME_MAXFIELD */
     w->field.len = 0 ;
     a = (size_t)(colon - s) + 1 ;
@@ -683,7 +689,7 @@ int mime_walk (char const *s, size_t len, struct mime_sink const *sink)
 {
   struct walk w = { .s = s, .len = len, .sink = sink, .parts = 0, .stop = 0, .nomem = 0,
     .field = STRALLOC_ZERO, .dec = STRALLOC_ZERO, .pbuf = STRALLOC_ZERO, .name = STRALLOC_ZERO,
-    .seen = STRALLOC_ZERO, .body = STRALLOC_ZERO, .npar = 0, .zipname = 0 } ;
+    .seen = STRALLOC_ZERO, .body = STRALLOC_ZERO, .nseen = 0, .npar = 0, .zipname = 0 } ;
   entity(&w, 0, len, 1, 0, 1) ;
   stralloc_free(&w.field) ; stralloc_free(&w.dec) ; stralloc_free(&w.pbuf) ;
   stralloc_free(&w.name) ; stralloc_free(&w.seen) ; stralloc_free(&w.body) ;

@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline
+FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline mime
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -21,6 +21,7 @@ $(FUZZOBJ)/fuzz-envelope: $(FUZZOBJ)/envelope.o
 $(FUZZOBJ)/fuzz-template: $(FUZZOBJ)/template.o
 $(FUZZOBJ)/fuzz-tcprules: $(FUZZOBJ)/tcprules.o
 $(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/maildir.o
+$(FUZZOBJ)/fuzz-mime: $(FUZZOBJ)/mime.o
 $(FUZZOBJ)/fuzz-clamdreply $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c
 $(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/msgid.o $(FUZZOBJ)/verdict.o
 $(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/store.o $(FUZZOBJ)/envelope.o $(FUZZOBJ)/verdict.o

@@ -76,7 +76,7 @@ static void test_header (void)
   WALK("Received: (qmail 1 invoked by uid 0)\nSubject: a\n  b\n\tc  \nX:  \n\nbody: x\n", &both,
     "H Received: (qmail 1 invoked by uid 0)\nH Subject: a b c\nH X: \n", "unfolding, trimming, body ignored") ;
   WALK("Subject: =?utf-8?q?caf=C3=A9?=\n =?utf-8?q?_bar?=\n\n", &both, "H Subject: caf\xc3\xa9 bar\n", "decoded after unfolding") ;
-  WALK("Subject : x\nno colon here\n continued\nFrom: a\n", &both, "H Subject: x\nH From: a\n", "blank before colon, junk line, no empty line") ;
+  WALK("Subject : x\nno colon here\n continued\n: no name\nFrom: a\n", &both, "H Subject: x\nH From: a\n", "blank before colon, junk lines, no empty line") ;
   WALK("Subject: x\r\n y\r\nTo: z\r\n\r\nTo: no\r\n", &both, "H Subject: x y\nH To: z\n", "CRLF header") ;
   stopafter = 1 ;
   WALK("A: 1\nB: 2\n\n", &both, "H A: 1\n", "header callback stops the walk") ;
@@ -107,6 +107,7 @@ static void test_names (void)
   WALK("Content-Type: text/plain (a comment; name=no) ; name=(c)yes\n\n", &namesonly, "N yes\n", "comments") ;
   WALK("Content-Type: text/plain; filename=no\nContent-Disposition: inline; name=no\n\n", &namesonly, "", "parameters of the other field") ;
   WALK("Content-Type: application/x;\r\n name=\"c.exe\"\r\n\r\n", &namesonly, "N c.exe\n", "CRLF name") ;
+  WALK("Content-Type: a/b; name=\"\"\nContent-Disposition: a; filename*=utf-8''\n\n", &namesonly, "", "empty names are none") ;
   {
     char big[3000] ;
     size_t n = 0 ;

@@ -1,0 +1,61 @@
+/* tests/fuzz/mime.c: the MIME walker on any bytes: as a message, as the
+   body of a zip part (the central directory reader) and as a header value.
+   Names stay within their bound, and a callback that says stop is the last. */
+
+#include <string.h>
+#include <skalibs/stralloc.h>
+#include "mime.h"
+#include "fuzz.h"
+
+static unsigned int calls, stopat ;
+static int stopped ;
+
+static int onheader (void *ctx, char const *n, size_t nl, char const *v, size_t vl)
+{
+  (void)ctx ;
+  FUZZ_ASSERT(!stopped) ;
+  FUZZ_ASSERT(nl > 0 && memchr(n, ':', nl) == 0 && memchr(n, '\n', nl) == 0) ;
+  if (vl) { volatile char c = v[0] ; c = v[vl-1] ; (void)c ; }
+  if (++calls == stopat) { stopped = 1 ; return 0 ; }
+  return 1 ;
+}
+
+static int onname (void *ctx, char const *n, size_t len, unsigned int inzip)
+{
+  (void)ctx ;
+  FUZZ_ASSERT(!stopped) ;
+  FUZZ_ASSERT(len <= MIME_MAXNAME && inzip <= 1) ;
+  if (len) { volatile char c = n[0] ; c = n[len-1] ; (void)c ; }
+  if (++calls == stopat) { stopped = 1 ; return 0 ; }
+  return 1 ;
+}
+
+int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
+{
+  static char const zhead[] = "Content-Type: application/zip\n\n" ;
+  struct mime_sink const sink = { .ctx = 0, .header = &onheader, .name = &onname } ;
+  struct mime_sink const none = { .ctx = 0, .header = 0, .name = 0 } ;
+  stralloc sa = STRALLOC_ZERO ;
+  char const *s = (char const *)data ;
+
+  calls = 0 ; stopped = 0 ; stopat = size ? data[0] % 8 : 0 ;
+  FUZZ_ASSERT(mime_walk(s, size, &sink) == 1) ;
+  FUZZ_ASSERT(mime_walk(s, size, &none) == 1) ;
+  FUZZ_ASSERT(mime_walk(s, size, 0) == 1) ;
+
+  calls = 0 ; stopped = 0 ; stopat = 0 ;
+  FUZZ_ASSERT(stralloc_catb(&sa, zhead, sizeof zhead - 1) && stralloc_catb(&sa, s, size)) ;
+  FUZZ_ASSERT(mime_walk(sa.s, sa.len, &sink) == 1) ;
+
+  /* decoding appends, and a value without "=?" comes back as it was */
+  sa.len = 0 ;
+  FUZZ_ASSERT(stralloc_catb(&sa, "k", 1) && mime_decodeheader(&sa, s, size) == 1) ;
+  FUZZ_ASSERT(sa.len >= 1 && sa.s[0] == 'k') ;
+  {
+    int word = 0 ;
+    for (size_t i = 0 ; i + 1 < size ; i++) if (s[i] == '=' && s[i+1] == '?') { word = 1 ; break ; }
+    if (!word) FUZZ_ASSERT(sa.len == size + 1 && !memcmp(sa.s + 1, s, size)) ;
+  }
+  stralloc_free(&sa) ;
+  return 0 ;
+}
