@@ -229,7 +229,7 @@ static int putnum (char const *label, uint64_t n)
 
 static int top (char const *title, report_count *v, unsigned int n, unsigned int max)
 {
-  qsort(v, n, sizeof *v, &cmpcount) ;
+  if (n) qsort(v, n, sizeof *v, &cmpcount) ;
   if (!put(title)) return 0 ;
   if (!n) return put("  (none)\n") ;
   for (unsigned int i = 0 ; i < n && i < max ; i++)
@@ -267,7 +267,7 @@ int report_print (report *r, int mail, unsigned int n)
     strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S", &tb) ;
     if (!put(" (") || !put(a) || !put(" to ") || !put(b) || !put(")\n\n")) return 0 ;
   }
-  qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;
+  if (r->msn) qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;  /* ms is null while empty */
   if (!putnum("messages scanned: ", r->scanned)
    || !putnum("clean: ", r->clean)
    || !putnum("infected: ", r->infected)
@@ -347,7 +347,7 @@ static int row (char const *k, uint64_t n)
 
 static int htmltop (char const *title, report_count *v, unsigned int n, unsigned int max)
 {
-  qsort(v, n, sizeof *v, &cmpcount) ;
+  if (n) qsort(v, n, sizeof *v, &cmpcount) ;
   if (!put("<h2>") || !put(title) || !put("</h2><table>\n")) return 0 ;
   for (unsigned int i = 0 ; i < n && i < max ; i++)
     if (!put("<tr><td>") || !putu(v[i].n) || !put("</td><td>") || !putesc(v[i].key) || !put("</td></tr>\n")) return 0 ;
@@ -379,7 +379,7 @@ int report_html (report *r, unsigned int n)
   if (hours > REPORT_HOURS) hours = REPORT_HOURS ;
   localtime_r(&r->start, &tm) ;
   strftime(day, sizeof day, "%Y-%m-%d", &tm) ;
-  qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;
+  if (r->msn) qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;  /* ms is null while empty */
   memset(hist, 0, sizeof hist) ;
   {
     uint32_t top = r->msn ? r->ms[r->msn - 1] : 0 ;
