@@ -29,10 +29,13 @@ ALLCFLAGS = $(WARN) $(HARDEN) $(CONF) $(CPPFLAGS) $(CFLAGS) -Iinclude -Ilib
 LIBS = -l:libskarnet.a
 
 # ---- the library every program shares
-LIBOBJ = lib/envelope.o lib/received.o lib/queue.o lib/paths.o lib/policy.o \
-	lib/tcprules.o lib/template.o lib/child.o lib/scan.o lib/plugin.o \
-	lib/scanstep.o lib/verdict.o lib/helper.o lib/maildir.o lib/store.o lib/storetool.o \
-	lib/notice.o lib/msgid.o lib/logdest.o lib/api.o lib/mime.o lib/report.o
+# one directory per subsystem (README); lib/api.c is include/qhpsi.h
+LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
+	$(addprefix lib/policy/,policy.o tcprules.o template.o) \
+	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o verdict.o logdest.o msgid.o ) \
+	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
+	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o) \
+	lib/report/report.o lib/api.o
 # ---- the library a qmail tree links
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
@@ -43,7 +46,7 @@ SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so
 PLUGLIBS_clamav = -lclamav
 # ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
-RULESOBJ = lib/rules.o lib/rulesc.o
+RULESOBJ = lib/rules/rules.o lib/rules/rulesc.o
 RULESLIBS = -lhs -lpcre2-8
 # the plugin only loads and matches: Hyperscan's runtime library, which
 # needs no C++ runtime, is enough and loads in a fraction of the time
@@ -67,7 +70,7 @@ CONFLINE = PREFIX=$(PREFIX) SPLIT=$(SPLIT) CC=$(CC) CFLAGS=$(CFLAGS) CPPFLAGS=$(
 conf.stamp: FORCE
 	@echo '$(CONFLINE)' | cmp -s - $@ || echo '$(CONFLINE)' > $@
 
-%.o: %.c lib/*.h include/*.h conf.stamp
+%.o: %.c lib/*/*.h include/*.h conf.stamp
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
 lib/libqhpsi.a: $(LIBOBJ)
@@ -89,8 +92,8 @@ src/%: src/%.o lib/libqhpsi.a $(SANOBJ)
 
 src/qhpsi-rules: src/qhpsi-rules.o $(RULESOBJ) lib/libqhpsi.a $(SANOBJ)
 	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(RULESOBJ) $(SANOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
-plugins/rules.so: plugins/rules.c lib/rules.o lib/libqhpsi.a include/qhpsi-plugin.h conf.stamp
-	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/rules.o lib/libqhpsi.a $(LIBS) $(RULESRTLIBS)
+plugins/rules.so: plugins/rules.c lib/rules/rules.o lib/libqhpsi.a include/qhpsi-plugin.h conf.stamp
+	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/rules/rules.o lib/libqhpsi.a $(LIBS) $(RULESRTLIBS)
 
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh conf.stamp
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
@@ -145,7 +148,7 @@ uninstall:
 	INCDIR="$(INCDIR)" LIBDIR="$(LIBDIR)" sh src/install.sh -u "$(DESTDIR)" "$(PREFIX)"
 
 clean:
-	rm -f src/*.o lib/*.o lib/*.a lib/*.syms tests/*.o tests/patches/*.o tests/patches/linkcheck $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
+	rm -f src/*.o lib/*.o lib/*/*.o lib/*.a lib/*.syms tests/*.o tests/patches/*.o tests/patches/linkcheck $(PROGS) $(SCRIPTS) plugins/*.so tests/plugins/*.so \
 		$(UNITS) $(TESTPROGS) $(BENCHPROGS) service/tcp.smtp.cdb conf.stamp
 
 .PHONY: all test check bench demo install uninstall clean FORCE

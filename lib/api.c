@@ -13,14 +13,14 @@
 #include <skalibs/stralloc.h>
 
 #include "qhpsi.h"
-#include "envelope.h"
-#include "logdest.h"
-#include "paths.h"
-#include "policy.h"
-#include "qqexit.h"
-#include "queue.h"
-#include "scanstep.h"
-#include "verdict.h"
+#include "queue/envelope.h"
+#include "scan/logdest.h"
+#include "queue/paths.h"
+#include "policy/policy.h"
+#include "queue/qqexit.h"
+#include "queue/queue.h"
+#include "scan/scanstep.h"
+#include "scan/verdict.h"
 
 static policy pol ;
 static int ready ;

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 
 #include "qhpsi-plugin.h"
-#include "policy.h"
-#include "rules.h"
+#include "policy/policy.h"
+#include "rules/rules.h"
 
 static void say (struct qhpsi_result *r, enum qhpsi_verdict v, char const *fmt, ...)
 {

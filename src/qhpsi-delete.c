@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <skalibs/strerr.h>
-#include "storetool.h"
+#include "quarantine/storetool.h"
 
 #define USAGE "qhpsi-delete id"
 

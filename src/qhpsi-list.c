@@ -7,7 +7,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
-#include "storetool.h"
+#include "quarantine/storetool.h"
 
 #define USAGE "qhpsi-list [ -o days ] [ -n days ] [ -s signature ] [ -f sender ] [ -r recipient ]"
 

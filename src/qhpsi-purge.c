@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
-#include "storetool.h"
+#include "quarantine/storetool.h"
 
 #define USAGE "qhpsi-purge days"
 

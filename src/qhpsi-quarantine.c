@@ -6,7 +6,7 @@
 #include <string.h>
 #include <skalibs/strerr.h>
 #include <skalibs/stralloc.h>
-#include "maildir.h"
+#include "quarantine/maildir.h"
 
 #define USAGE "qhpsi-quarantine maildir-folder/ | qhpsi-quarantine -t"
 

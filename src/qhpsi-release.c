@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
-#include "paths.h"
-#include "storetool.h"
+#include "queue/paths.h"
+#include "quarantine/storetool.h"
 
 #define USAGE "qhpsi-release id [ address ]"
 

@@ -6,7 +6,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
-#include "report.h"
+#include "report/report.h"
 
 #define USAGE "qhpsi-report [-H] [-m] [-n top] [-s start] [-e end] logdir..."
 

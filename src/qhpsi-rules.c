@@ -14,7 +14,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 #define USAGE "qhpsi-rules -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [message|-] | qhpsi-rules -T [-q ...] [-a ...] [-n ...] [-h ...] [-f sender] [message|-]"
 

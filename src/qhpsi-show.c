@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <skalibs/buffer.h>
 #include <skalibs/strerr.h>
-#include "storetool.h"
+#include "quarantine/storetool.h"
 
 #define USAGE "qhpsi-show [ -m ] id"
 

@@ -16,11 +16,12 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
-#include "child.h"
-#include "helper.h"
-#include "paths.h"
-#include "policy.h"
-#include "scan.h"
+#include "scan/child.h"
+#include "scan/helper.h"
+#include "scan/wire.h"
+#include "queue/paths.h"
+#include "policy/policy.h"
+#include "scan/scan.h"
 
 #define USAGE "qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB (run by qmail-queue only)"
 
@@ -66,7 +67,7 @@ int main (int argc, char const *const *argv)
   /* the envelope, for ABI 2 plugins: what qmail-queue wrote, checked anyway */
   if (fcntl(3, F_GETFD) >= 0)
   {
-    if (!helper_readenvelope(3, &env, &rcpts, &c.nrcpts)) strerr_diefu1sys(111, "read the envelope") ;
+    if (!wire_readenvelope(3, &env, &rcpts, &c.nrcpts)) strerr_diefu1sys(111, "read the envelope") ;
     close(3) ;
     c.sender = env.s + 1 ;
     c.rcpts = rcpts ;
@@ -79,7 +80,7 @@ int main (int argc, char const *const *argv)
   alarm(c.timeout + 5) ;
   if (fstat(0, &st) < 0 || !S_ISREG(st.st_mode)) strcpy(r.text, "message is not a regular file") ;
   else helper_scan(&c, argv[2], st.st_size, &r) ;
-  if (!helper_report(1, &r)) strerr_diefu1sys(111, "report the verdict") ;
+  if (!wire_report(1, &r)) strerr_diefu1sys(111, "report the verdict") ;
   free(dir) ;
   free(rcpts) ;
   stralloc_free(&env) ;

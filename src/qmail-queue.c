@@ -11,11 +11,11 @@
 #include <skalibs/buffer.h>
 
 #include "qhpsi.h"
-#include "envelope.h"
-#include "paths.h"
-#include "qqexit.h"
-#include "queue.h"
-#include "received.h"
+#include "queue/envelope.h"
+#include "queue/paths.h"
+#include "queue/qqexit.h"
+#include "queue/queue.h"
+#include "queue/received.h"
 
 #define DEATH 86400 /* as qmail: must stay below qmail-send's 36-hour OSSIFIED */
 

@@ -20,7 +20,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 extern char **environ ;
 

@@ -1,12 +1,13 @@
 /* tests/fuzz/encode.c: the encodings between programs and into headers:
-   the helper's verdict answer (helper_parse, and helper_report back), and
-   the xtext of recipients in X-Quarantine-ID (verdict_xtext). */
+   the helper's verdict answer (wire_parse, and wire_report back), and
+   the xtext of recipients in X-Quarantine-ID (xtext_cat). */
 
 #include <string.h>
 #include <unistd.h>
 #include <skalibs/stralloc.h>
-#include "helper.h"
-#include "verdict.h"
+#include "queue/xtext.h"
+#include "scan/wire.h"
+#include "scan/verdict.h"
 #include "fuzz.h"
 
 static int unhex (char c)
@@ -19,7 +20,7 @@ static void xtext (uint8_t const *data, size_t size)
   stralloc sa = STRALLOC_ZERO ;
   char *s = fuzz_strdup(data, size) ;
   size_t i, j = 0 ;
-  FUZZ_ASSERT(verdict_xtext(&sa, s)) ;
+  FUZZ_ASSERT(xtext_cat(&sa, s)) ;
   /* nothing that could end a header field, and it decodes back exactly */
   for (i = 0 ; i < sa.len ; i++) FUZZ_ASSERT(sa.s[i] > ' ' && sa.s[i] <= '~' && sa.s[i] != '=') ;
   for (i = 0 ; i < sa.len ; j++)
@@ -44,13 +45,13 @@ static void answer (uint8_t const *data, size_t size)
 {
   struct qhpsi_result r, back ;
   int p[2] ;
-  char buf[HELPER_ANSWERMAX] ;
+  char buf[WIRE_ANSWERMAX] ;
   size_t tl ;
   ssize_t n ;
   memset(&r, 0x55, sizeof r) ;
-  if (!helper_parse((char const *)data, size, &r)) return ;
+  if (!wire_parse((char const *)data, size, &r)) return ;
   /* a good answer: letter, two digits, text, NUL, printable reply, NUL, and it fits */
-  FUZZ_ASSERT(size >= 5 && size <= HELPER_ANSWERMAX && !data[size - 1]) ;
+  FUZZ_ASSERT(size >= 5 && size <= WIRE_ANSWERMAX && !data[size - 1]) ;
   tl = strlen(r.text) ;
   FUZZ_ASSERT(tl < QHPSI_TEXTLEN && strlen(r.reply) == size - 5 - tl && strlen(r.reply) < QHPSI_REPLYLEN) ;
   for (char const *c = r.reply ; *c ; c++) FUZZ_ASSERT(*c >= ' ' && *c <= '~') ;
@@ -58,12 +59,12 @@ static void answer (uint8_t const *data, size_t size)
   FUZZ_ASSERT(r.action <= QHPSI_ACTION_TAG && r.flags <= QHPSI_RESULT_RULE) ;
   /* and what the helper writes for it is the same bytes */
   if (pipe(p) < 0) abort() ;
-  FUZZ_ASSERT(helper_report(p[1], &r)) ;
+  FUZZ_ASSERT(wire_report(p[1], &r)) ;
   close(p[1]) ;
   n = read(p[0], buf, sizeof buf) ;
   close(p[0]) ;
   FUZZ_ASSERT(n == (ssize_t)size && !memcmp(buf, data, size)) ;
-  FUZZ_ASSERT(helper_parse(buf, n, &back) && back.verdict == r.verdict && !strcmp(back.text, r.text)
+  FUZZ_ASSERT(wire_parse(buf, n, &back) && back.verdict == r.verdict && !strcmp(back.text, r.text)
     && back.action == r.action && back.flags == r.flags && !strcmp(back.reply, r.reply)) ;
 }
 

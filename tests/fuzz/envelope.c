@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <skalibs/buffer.h>
-#include "envelope.h"
-#include "qqexit.h"
+#include "queue/envelope.h"
+#include "queue/qqexit.h"
 #include "fuzz.h"
 
 static uint8_t const *in ;

@@ -13,22 +13,20 @@ FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer
 FUZZBINS = $(FUZZTARGETS:%=$(FUZZOBJ)/fuzz-%)
 
 # the library objects, instrumented for coverage but without libFuzzer's main
-$(FUZZOBJ)/%.o: lib/%.c lib/*.h include/*.h
-	@mkdir -p $(FUZZOBJ)
+$(FUZZOBJ)/%.o: lib/%.c lib/*/*.h include/*.h
+	@mkdir -p $(dir $@)
 	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZOBJ)/fuzz-envelope: $(FUZZOBJ)/envelope.o
-$(FUZZOBJ)/fuzz-template: $(FUZZOBJ)/template.o
-$(FUZZOBJ)/fuzz-tcprules: $(FUZZOBJ)/tcprules.o
-$(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/maildir.o
-$(FUZZOBJ)/fuzz-mime: $(FUZZOBJ)/mime.o
+$(FUZZOBJ)/fuzz-envelope: $(FUZZOBJ)/queue/envelope.o
+$(FUZZOBJ)/fuzz-template: $(FUZZOBJ)/policy/template.o
+$(FUZZOBJ)/fuzz-tcprules: $(FUZZOBJ)/policy/tcprules.o
+$(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/quarantine/maildir.o
+$(FUZZOBJ)/fuzz-mime: $(addprefix $(FUZZOBJ)/mime/,mime.o mimeparam.o mimedecode.o zipdir.o)
 $(FUZZOBJ)/fuzz-clamdreply $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c
-$(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/msgid.o $(FUZZOBJ)/verdict.o
-$(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/store.o $(FUZZOBJ)/envelope.o $(FUZZOBJ)/verdict.o
-$(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/helper.o $(FUZZOBJ)/verdict.o $(FUZZOBJ)/child.o $(FUZZOBJ)/scan.o \
-	$(FUZZOBJ)/plugin.o $(FUZZOBJ)/policy.o $(FUZZOBJ)/paths.o $(FUZZOBJ)/tcprules.o $(FUZZOBJ)/template.o \
-	$(FUZZOBJ)/store.o
-$(FUZZOBJ)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h lib/*.h include/*.h
+$(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/scan/msgid.o $(FUZZOBJ)/scan/verdict.o $(FUZZOBJ)/queue/xtext.o
+$(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/quarantine/store.o $(FUZZOBJ)/queue/envelope.o $(FUZZOBJ)/queue/xtext.o
+$(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/scan/wire.o $(FUZZOBJ)/queue/xtext.o
+$(FUZZOBJ)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h lib/*/*.h include/*.h
 	@mkdir -p $(FUZZOBJ)
 	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(LIBS) -ldl
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <skalibs/stralloc.h>
-#include "maildir.h"
+#include "quarantine/maildir.h"
 #include "fuzz.h"
 
 /* feeds s in pieces whose lengths come from the input itself */

@@ -5,8 +5,8 @@
 
 #include <string.h>
 #include <skalibs/stralloc.h>
-#include "msgid.h"
-#include "verdict.h"
+#include "scan/msgid.h"
+#include "scan/verdict.h"
 #include "fuzz.h"
 
 static int blank (char c) { return c == ' ' || c == '\t' ; }

@@ -4,7 +4,7 @@
 
 #include <string.h>
 #include <skalibs/stralloc.h>
-#include "mime.h"
+#include "mime/mime.h"
 #include "fuzz.h"
 
 static unsigned int calls, stopat ;

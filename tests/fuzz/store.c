@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include "store.h"
+#include "quarantine/store.h"
 #include "fuzz.h"
 
 static int fd = -1 ;

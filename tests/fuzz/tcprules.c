@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <skalibs/cdb.h>
-#include "tcprules.h"
+#include "policy/tcprules.h"
 #include "fuzz.h"
 
 static char const *const clients[] =

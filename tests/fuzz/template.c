@@ -3,7 +3,7 @@
 
 #include <string.h>
 #include <skalibs/stralloc.h>
-#include "template.h"
+#include "policy/template.h"
 #include "fuzz.h"
 
 static int isblank_ (char c) { return c == ' ' || c == '\t' || c == '\n' ; }

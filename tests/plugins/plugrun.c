@@ -12,7 +12,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
-#include "plugin.h"
+#include "scan/plugin.h"
 
 #define USAGE "plugrun plugindir plugin file|- [timeout_ms [count]]"
 

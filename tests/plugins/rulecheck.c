@@ -6,7 +6,7 @@
 #include <skalibs/buffer.h>
 #include <skalibs/cdb.h>
 #include <skalibs/strerr.h>
-#include "tcprules.h"
+#include "policy/tcprules.h"
 
 #define USAGE "rulecheck cdb ip"
 

@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <skalibs/buffer.h>
-#include "envelope.h"
-#include "qqexit.h"
+#include "queue/envelope.h"
+#include "queue/qqexit.h"
 #include "unit.h"
 
 #define S(lit) (lit), (sizeof(lit) - 1)

@@ -4,10 +4,10 @@
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "helper.h"
+#include "scan/wire.h"
 #include "unit.h"
 
-#define PARSE(s) helper_parse(s, sizeof s - 1, &r)
+#define PARSE(s) wire_parse(s, sizeof s - 1, &r)
 
 static int envfrom (char const *s, size_t len, stralloc *sa, char const ***rcpts, uint32_t *n)
 {
@@ -15,7 +15,7 @@ static int envfrom (char const *s, size_t len, stralloc *sa, char const ***rcpts
   if (pipe(p) < 0) return -1 ;
   if (write(p[1], s, len) != (ssize_t)len) return -1 ;
   close(p[1]) ;
-  ok = helper_readenvelope(p[0], sa, rcpts, n) ;
+  ok = wire_readenvelope(p[0], sa, rcpts, n) ;
   close(p[0]) ;
   return ok ;
 }
@@ -26,7 +26,7 @@ int main (void)
   struct qhpsi_result r = { .verdict = QHPSI_INFECTED, .action = QHPSI_ACTION_TRAP, .flags = QHPSI_RESULT_RULE } ;
   struct qhpsi_result got ;
   int p[2] ;
-  char buf[HELPER_ANSWERMAX + 1] ;
+  char buf[WIRE_ANSWERMAX + 1] ;
   ssize_t len ;
   stralloc sa = STRALLOC_ZERO ;
   char const **rcpts = 0 ;
@@ -35,11 +35,11 @@ int main (void)
 
   strcpy(r.text, "Rule.Name") ;
   strcpy(r.reply, "553 a\nb") ;
-  CHECK(pipe(p) == 0 && helper_report(p[1], &r), "report") ;
+  CHECK(pipe(p) == 0 && wire_report(p[1], &r), "report") ;
   len = read(p[0], buf, sizeof buf) ;
   CHECKMEM(buf, len, "I31Rule.Name\000553 a b\000", 21, "report: letter, digits, text, reply with its newline blanked") ;
   memset(&got, 0, sizeof got) ;
-  CHECK(helper_parse(buf, len, &got) && got.verdict == QHPSI_INFECTED && got.action == 3 && got.flags == 1
+  CHECK(wire_parse(buf, len, &got) && got.verdict == QHPSI_INFECTED && got.action == 3 && got.flags == 1
     && !strcmp(got.text, "Rule.Name") && !strcmp(got.reply, "553 a b"), "parse what report wrote") ;
 
   CHECK(PARSE("C00\0\0") && r.verdict == QHPSI_CLEAN && !r.text[0] && !r.reply[0], "clean, empty text and reply") ;
@@ -58,14 +58,14 @@ int main (void)
     memset(big, 'a', sizeof big) ;
     memcpy(big, "I00", 3) ;
     big[3 + QHPSI_TEXTLEN] = 0 ; big[sizeof big - 1] = 0 ;
-    CHECK(!helper_parse(big, sizeof big, &r), "text of QHPSI_TEXTLEN bytes refused") ;
+    CHECK(!wire_parse(big, sizeof big, &r), "text of QHPSI_TEXTLEN bytes refused") ;
   }
   {
     char big[4 + QHPSI_REPLYLEN + 1] ;
     memset(big, 'a', sizeof big) ;
     memcpy(big, "I00\0", 4) ;
     big[sizeof big - 1] = 0 ;
-    CHECK(!helper_parse(big, sizeof big, &r), "reply of QHPSI_REPLYLEN bytes refused") ;
+    CHECK(!wire_parse(big, sizeof big, &r), "reply of QHPSI_REPLYLEN bytes refused") ;
   }
 
   CHECK(ENV("Fs@x\0Ta@y\0Tb@z\0\0") == 1 && n == 2 && !strcmp(sa.s + 1, "s@x") && !strcmp(rcpts[0], "a@y")
@@ -80,9 +80,9 @@ int main (void)
   CHECK(!ENV(""), "nothing refused") ;
   {
     char const *rc[] = { "a@y", "b@z" } ;
-    fd = helper_writeenvelope("s@x", rc, 2) ;
+    fd = wire_writeenvelope("s@x", rc, 2) ;
     CHECK(fd >= 0, "envelope written") ;
-    CHECK(helper_readenvelope(fd, &sa, &rcpts, &n) && n == 2 && !strcmp(rcpts[1], "b@z"), "and read back") ;
+    CHECK(wire_readenvelope(fd, &sa, &rcpts, &n) && n == 2 && !strcmp(rcpts[1], "b@z"), "and read back") ;
     free(rcpts) ; rcpts = 0 ;
     close(fd) ;
   }

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <skalibs/stralloc.h>
-#include "maildir.h"
+#include "quarantine/maildir.h"
 #include "unit.h"
 
 /* the verdict when the message arrives one byte at a time */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <skalibs/stralloc.h>
-#include "mime.h"
+#include "mime/mime.h"
 #include "unit.h"
 
 /* every callback, one line each: "H name: value", "N name", "Z name" */

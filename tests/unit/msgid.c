@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "msgid.h"
+#include "scan/msgid.h"
 #include "unit.h"
 
 static char out[MSGID_MAX + 1] ;

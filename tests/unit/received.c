@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
-#include "paths.h"
-#include "received.h"
+#include "queue/paths.h"
+#include "queue/received.h"
 #include "unit.h"
 
 #define DATE(t, want) do { \

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "store.h"
+#include "quarantine/store.h"
 #include "unit.h"
 
 int main (void)

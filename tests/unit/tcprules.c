@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <skalibs/cdb.h>
 #include <skalibs/cdbmake.h>
-#include "tcprules.h"
+#include "policy/tcprules.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/qhpsi-tcprules.XXXXXX" ;

@@ -1,7 +1,7 @@
 /* unit tests of template_split: words, quotes, %s, the one-word rule */
 
 #include <string.h>
-#include "template.h"
+#include "policy/template.h"
 #include "unit.h"
 
 static char const *argv[TEMPLATE_MAXWORDS + 2] ;

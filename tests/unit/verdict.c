@@ -1,7 +1,7 @@
 /* unit tests of the verdict table: headers, actions, VIRUSFORWARD, names */
 
 #include <string.h>
-#include "verdict.h"
+#include "scan/verdict.h"
 #include "unit.h"
 
 static envelope env = ENVELOPE_ZERO ;

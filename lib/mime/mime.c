@@ -1,0 +1,230 @@
+/* mime.c: walks a message's MIME tree for the content rules: entities,
+   multipart bodies, top-level fields; parameters (mimeparam.c), decoders
+   (mimedecode.c) and zip directories (zipdir.c) are apart. */
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <skalibs/stralloc.h>
+#include "mime/mime.h"
+#include "mime/mimewalk.h"
+
+void mime_nomem (struct walk *w) { w->nomem = 1 ; w->stop = 1 ; }
+
+/* reports a name, cut to MIME_MAXNAME at a UTF-8 boundary; a part's names
+   once each */
+void mime_report (struct walk *w, char const *s, size_t len, unsigned int inzip)
+{
+  if (!len) return ;  /* name="" names nothing */
+  if (len > MIME_MAXNAME)
+  {
+    size_t k = MIME_MAXNAME, back = 0 ;
+    while (back < 3 && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80) { k-- ; back++ ; }
+    len = ((unsigned char)s[k] & 0xc0) == 0x80 ? MIME_MAXNAME : k ;
+  }
+  if (!inzip)
+  {
+    size_t i = 0 ;
+    while (i + sizeof(size_t) <= w->seen.len)
+    {
+      size_t n ;
+      memcpy(&n, w->seen.s + i, sizeof n) ;
+      i += sizeof n ;
+      if (n == len && !memcmp(w->seen.s + i, s, len)) return ;
+      i += n ;
+    }
+    /* past MAXSEEN names a part's repeats are reported again: the dedupe
+       must not turn a header of many names quadratic */
+    if (w->nseen < MAXSEEN)
+    {
+      if (!stralloc_catb(&w->seen, (char const *)&len, sizeof len) || !stralloc_catb(&w->seen, s, len))
+      { mime_nomem(w) ; return ; }
+      w->nseen++ ;
+    }
+    if (len >= 4 && !strncasecmp(s + len - 4, ".zip", 4)) w->zipname = 1 ;
+  }
+  if (w->sink && w->sink->name && !w->sink->name(w->sink->ctx, s, len, inzip)) w->stop = 1 ;
+}
+
+/* one line of s[i..end): *ce its content's end (before CR LF), returns the
+   next line's start */
+static size_t line (char const *s, size_t i, size_t end, size_t *ce)
+{
+  char const *nl = memchr(s + i, '\n', end - i) ;
+  size_t le = nl ? (size_t)(nl - s) : end ;
+  *ce = le > i && s[le-1] == '\r' ? le - 1 : le ;
+  return nl ? le + 1 : end ;
+}
+
+static void content_type (struct walk *w, struct entity *e, char const *v, size_t vlen)
+{
+  size_t tok, tend = mime_params(w, v, vlen, &tok) ;
+  if (w->stop) return ;
+  if (!e->hastype && tend > tok && tend - tok < sizeof e->type)
+  {
+    e->hastype = 1 ;
+    e->typelen = tend - tok ;
+    for (size_t k = 0 ; k < e->typelen ; k++)
+      e->type[k] = v[tok+k] >= 'A' && v[tok+k] <= 'Z' ? v[tok+k] + 32 : v[tok+k] ;
+    e->type[e->typelen] = 0 ;
+    for (unsigned int k = 0 ; k < w->npar ; k++)
+    {
+      struct param const *p = &w->par[k] ;
+      if (mime_eqi(w->pbuf.s + p->a, p->alen, "boundary") && p->vlen && p->vlen < sizeof e->boundary)
+      {
+        memcpy(e->boundary, w->pbuf.s + p->v, p->vlen) ;
+        e->blen = p->vlen ;
+        break ;
+      }
+    }
+  }
+  mime_names(w, "name") ;
+}
+
+/* Reads the header of the entity s[start..end): fields (to the sink when
+   top), type, boundary, encoding and names. Returns where the body starts. */
+static size_t header (struct walk *w, size_t start, size_t end, int top, struct entity *e)
+{
+  char const *s = w->s ;
+  size_t i = start ;
+  e->typelen = e->blen = 0 ; e->hastype = 0 ; e->enc = 0 ; e->type[0] = 0 ;
+  w->seen.len = 0 ; w->nseen = 0 ; w->zipname = 0 ;
+  while (i < end && !w->stop)
+  {
+    size_t ce, next = line(s, i, end, &ce), fstart = i, nend, a ;
+    char const *colon ;
+    char const *v ;
+    size_t vlen ;
+    if (ce == i) return next ;  /* the empty line */
+    if (mime_isblank(s[i]) || !(colon = memchr(s + i, ':', ce - i))) { i = next ; continue ; }
+    nend = (size_t)(colon - s) ;
+    while (nend > i && mime_isblank(s[nend-1])) nend-- ;
+    if (nend == i) { i = next ; continue ; }  /* no name: no field, nor its continuations */
+    /* the value, unfolded, cut at MIME_MAXFIELD */
+    w->field.len = 0 ;
+    a = (size_t)(colon - s) + 1 ;
+    for (;;)
+    {
+      size_t n = ce - a ;
+      if (n > MIME_MAXFIELD - w->field.len) n = MIME_MAXFIELD - w->field.len ;
+      if (!stralloc_catb(&w->field, s + a, n)) { mime_nomem(w) ; return end ; }
+      i = next ;
+      if (i >= end || !mime_isblank(s[i])) break ;
+      next = line(s, i, end, &ce) ;
+      for (a = i ; a < ce && mime_isblank(s[a]) ; a++) ;
+      if (w->field.len < MIME_MAXFIELD && !stralloc_catb(&w->field, " ", 1)) { mime_nomem(w) ; return end ; }
+    }
+    v = w->field.s ; vlen = w->field.len ;
+    while (vlen && mime_iswsp(*v)) { v++ ; vlen-- ; }
+    while (vlen && mime_iswsp(v[vlen-1])) vlen-- ;
+    if (top && w->sink && w->sink->header)
+    {
+      w->dec.len = 0 ;
+      if (!mime_decodeheader(&w->dec, v, vlen)) { mime_nomem(w) ; return end ; }
+      if (!w->sink->header(w->sink->ctx, s + fstart, nend - fstart, w->dec.s, w->dec.len)) { w->stop = 1 ; return end ; }
+    }
+    if (mime_eqi(s + fstart, nend - fstart, "content-type")) content_type(w, e, v, vlen) ;
+    else if (mime_eqi(s + fstart, nend - fstart, "content-disposition"))
+    {
+      size_t tok ;
+      mime_params(w, v, vlen, &tok) ;
+      if (!w->stop) mime_names(w, "filename") ;
+    }
+    else if (mime_eqi(s + fstart, nend - fstart, "content-transfer-encoding"))
+    {
+      size_t k = 0, t ;
+      while (k < vlen && mime_iswsp(v[k])) k++ ;
+      for (t = k ; t < vlen && !mime_iswsp(v[t]) && v[t] != ';' && v[t] != '(' ; t++) ;
+      e->enc = mime_eqi(v + k, t - k, "base64") ? 1 : mime_eqi(v + k, t - k, "quoted-printable") ? 2 : 0 ;
+    }
+  }
+  return end ;
+}
+
+/* the body s[b..end) decoded into w->body, at most max bytes */
+static int body (struct walk *w, struct entity const *e, size_t b, size_t end, size_t max)
+{
+  int r ;
+  w->body.len = 0 ;
+  if (e->enc == 1) r = mime_b64(&w->body, w->s + b, end - b, max, 0) ;
+  else if (e->enc == 2) r = mime_qp(&w->body, w->s + b, end - b, max, 0) ;
+  else r = stralloc_catb(&w->body, w->s + b, end - b < max ? end - b : max) ? 1 : -1 ;
+  if (r < 0) { mime_nomem(w) ; return 0 ; }
+  return 1 ;
+}
+
+static void leaf (struct walk *w, struct entity const *e, size_t b, size_t end)
+{
+  int isz = w->zipname || mime_eqi(e->type, e->typelen, "application/zip")
+    || mime_eqi(e->type, e->typelen, "application/x-zip-compressed") || mime_eqi(e->type, e->typelen, "application/x-zip") ;
+  if (!isz)
+  {
+    if (!body(w, e, b, end, 4)) return ;
+    isz = w->body.len == 4 && !memcmp(w->body.s, "PK\3\4", 4) ;
+  }
+  if (isz && body(w, e, b, end, MIME_MAXZIP)) mime_zip(w, w->body.s, w->body.len) ;
+}
+
+static void entity (struct walk *, size_t, size_t, unsigned int, int, int) ;
+
+/* the parts of a multipart body s[b..end) */
+static void multipart (struct walk *w, struct entity const *e, size_t b, size_t end, unsigned int depth)
+{
+  char const *s = w->s ;
+  int digest = mime_eqi(e->type, e->typelen, "multipart/digest"), inpart = 0 ;
+  size_t i = b, pstart = 0 ;
+  while (i < end && !w->stop)
+  {
+    size_t ce, next = line(s, i, end, &ce), q = i + 2 + e->blen ;
+    int close = 0 ;
+    if (ce - i >= 2 + e->blen && s[i] == '-' && s[i+1] == '-' && !memcmp(s + i + 2, e->boundary, e->blen))
+    {
+      if (ce - q >= 2 && s[q] == '-' && s[q+1] == '-') { close = 1 ; q += 2 ; }
+      while (q < ce && mime_isblank(s[q])) q++ ;
+      if (q == ce)
+      {
+        if (inpart)
+        {
+          /* the line break before the delimiter is the delimiter's */
+          size_t pend = i ;
+          if (pend > pstart && s[pend-1] == '\n') pend-- ;
+          if (pend > pstart && s[pend-1] == '\r') pend-- ;
+          entity(w, pstart, pend, depth + 1, digest, 0) ;
+        }
+        if (close) return ;
+        inpart = 1 ; pstart = next ;
+      }
+    }
+    i = next ;
+  }
+  if (inpart && !w->stop) entity(w, pstart, end, depth + 1, digest, 0) ;
+}
+
+static void entity (struct walk *w, size_t start, size_t end, unsigned int depth, int digest, int top)
+{
+  struct entity e ;
+  size_t b ;
+  if (w->stop || depth > MIME_MAXDEPTH || w->parts >= MIME_MAXPARTS) return ;
+  w->parts++ ;
+  b = header(w, start, end, top, &e) ;
+  if (w->stop) return ;
+  if (!e.hastype && digest) { memcpy(e.type, "message/rfc822", 15) ; e.typelen = 14 ; e.hastype = 1 ; }
+  if (e.typelen > 10 && !memcmp(e.type, "multipart/", 10))
+  {
+    if (e.blen) multipart(w, &e, b, end, depth) ;
+  }
+  else if (mime_eqi(e.type, e.typelen, "message/rfc822")) entity(w, b, end, depth + 1, 0, 0) ;
+  else leaf(w, &e, b, end) ;
+}
+
+int mime_walk (char const *s, size_t len, struct mime_sink const *sink)
+{
+  struct walk w = { .s = s, .len = len, .sink = sink, .parts = 0, .stop = 0, .nomem = 0,
+    .field = STRALLOC_ZERO, .dec = STRALLOC_ZERO, .pbuf = STRALLOC_ZERO, .name = STRALLOC_ZERO,
+    .seen = STRALLOC_ZERO, .body = STRALLOC_ZERO, .nseen = 0, .npar = 0, .zipname = 0 } ;
+  entity(&w, 0, len, 1, 0, 1) ;
+  stralloc_free(&w.field) ; stralloc_free(&w.dec) ; stralloc_free(&w.pbuf) ;
+  stralloc_free(&w.name) ; stralloc_free(&w.seen) ; stralloc_free(&w.body) ;
+  if (w.nomem) { errno = ENOMEM ; return 0 ; }
+  return 1 ;
+}

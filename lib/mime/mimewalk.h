@@ -1,0 +1,76 @@
+/* mimewalk.h: the MIME walker's insides, shared by mime.c, mimeparam.c,
+   mimedecode.c and zipdir.c; nothing outside lib/mime/ includes it. */
+
+#ifndef MIMEWALK_H
+#define MIMEWALK_H
+
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+#include <skalibs/stralloc.h>
+struct mime_sink ;
+
+static inline int mime_isblank (char c) { return c == ' ' || c == '\t' ; }
+static inline int mime_iswsp (char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' ; }
+static inline int mime_eqi (char const *s, size_t len, char const *lit)
+{
+  size_t n = strlen(lit) ;
+  return len == n && !strncasecmp(s, lit, n) ;
+}
+
+#define MAXPARAMS 128  /* parameters of one field */
+#define MAXSEEN 64     /* names of one part kept for the dedupe */
+
+struct param { size_t a, alen, v, vlen ; } ;
+
+struct walk
+{
+  char const *s ;
+  size_t len ;
+  struct mime_sink const *sink ;
+  unsigned int parts ;
+  int stop, nomem ;
+  stralloc field, dec, pbuf, name, seen, body ;
+  unsigned int nseen ;
+  struct param par[MAXPARAMS] ;
+  unsigned int npar ;
+  /* the entity whose header is being read */
+  int zipname ;
+} ;
+
+struct entity
+{
+  char type[128] ;
+  size_t typelen ;
+  char boundary[256] ;
+  size_t blen ;
+  int hastype, enc ;  /* enc: 0 as is, 1 base64, 2 quoted-printable */
+} ;
+
+/* lib/rules/mime.c */
+extern void mime_nomem (struct walk *w) ;
+/* reports a name, cut to MIME_MAXNAME at a UTF-8 boundary; a part's names
+   once each */
+extern void mime_report (struct walk *w, char const *s, size_t len, unsigned int inzip) ;
+
+/* lib/rules/mimeparam.c */
+/* Splits a structured value "token; attr=value; ..." into w->par; returns
+   the end of the leading token, whose start is at *tok. */
+extern size_t mime_params (struct walk *w, char const *s, size_t len, size_t *tok) ;
+/* reports every name the parameter base gives: plain, base*, base*0... */
+extern void mime_names (struct walk *w, char const *base) ;
+
+/* lib/rules/zipdir.c: reports the names of the zip b (n bytes) */
+extern void mime_zip (struct walk *w, char const *b, size_t n) ;
+
+/* lib/rules/mimedecode.c: each decoder appends at most max bytes to sa;
+   1 done, 0 bad input (strict mode only; sa back as it was), -1 ENOMEM */
+extern int mime_hexval (unsigned char c) ;
+extern int mime_b64 (stralloc *sa, char const *s, size_t len, size_t max, int strict) ;
+/* hdr: the RFC 2047 Q form (_ is a space, no soft breaks) */
+extern int mime_qp (stralloc *sa, char const *s, size_t len, size_t max, int hdr) ;
+/* Appends s converted from charset cs to UTF-8. 1, 0 when iconv cannot
+   (sa as it was), -1 ENOMEM. Only plain charset names reach iconv. */
+extern int mime_convert (stralloc *sa, char const *cs, size_t cslen, char const *s, size_t len) ;
+
+#endif

@@ -1,0 +1,254 @@
+/* rules.c: loads a compiled rules file (qhpsi-rules(8)) and matches a
+   message against it: the raw message, then the attachment names and the
+   top-level header fields mime_walk finds, then the envelope sender. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <hs/hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <skalibs/stralloc.h>
+
+#include "mime/mime.h"
+#include "rules/rules.h"
+
+/* the names, here: the plugin links this file without the compiler */
+char const *const rules_scopename[RS_N] =
+  { "message", "filename", "attachment", "sender", "from", "to", "cc", "subject", "x-mailer", "message-id", "reply-to" } ;
+char const *const rules_actionname[] = { "", "drop", "block", "trap", "back", "allow" } ;
+
+struct rules
+{
+  char *map ;
+  size_t maplen ;
+  struct rules_header const *h ;
+  struct rules_rec const *rec ;
+  char const *str ;
+  hs_database_t *db[RS_N] ;
+  hs_scratch_t *scratch ;
+  pcre2_code **re ;           /* compiled on first need, for RF_PCRE rules */
+  pcre2_match_data *md ;
+  unsigned int mimeneeded : 1 ;
+} ;
+
+uint32_t rules_count (struct rules const *r) { return r->h->nrules ; }
+struct rules_rec const *rules_rule (struct rules const *r, uint32_t i) { return r->rec + i ; }
+char const *rules_str (struct rules const *r, uint32_t off) { return r->str + off ; }
+
+void rules_free (struct rules *r)
+{
+  if (!r) return ;
+  for (unsigned int s = 0 ; s < RS_N ; s++) if (r->db[s]) hs_free_database(r->db[s]) ;
+  if (r->scratch) hs_free_scratch(r->scratch) ;
+  if (r->re)
+  {
+    for (uint32_t i = 0 ; i < r->h->nrules ; i++) if (r->re[i]) pcre2_code_free(r->re[i]) ;
+    free(r->re) ;
+  }
+  if (r->md) pcre2_match_data_free(r->md) ;
+  if (r->map) munmap(r->map, r->maplen) ;
+  free(r) ;
+}
+
+static struct rules *bad (struct rules *r, char *err, size_t errlen, char const *why)
+{
+  snprintf(err, errlen, "%s", why) ;
+  rules_free(r) ;
+  return 0 ;
+}
+
+struct rules *rules_load (int fd, char *err, size_t errlen)
+{
+  struct stat st ;
+  struct rules *r = calloc(1, sizeof *r) ;
+  size_t off ;
+  if (!r) return bad(r, err, errlen, "out of memory") ;
+  if (fstat(fd, &st) < 0) return bad(r, err, errlen, "unable to stat the rules file") ;
+  if ((uint64_t)st.st_size < sizeof(struct rules_header) || (uint64_t)st.st_size > SIZE_MAX)
+    return bad(r, err, errlen, "rules file too short: not a compiled rules file") ;
+  r->maplen = st.st_size ;
+  r->map = mmap(0, r->maplen, PROT_READ, MAP_PRIVATE, fd, 0) ;
+  if (r->map == MAP_FAILED) { r->map = 0 ; return bad(r, err, errlen, "unable to map the rules file") ; }
+  r->h = (struct rules_header const *)r->map ;
+  if (memcmp(r->h->magic, RULES_MAGIC, 8)) return bad(r, err, errlen, "not a compiled rules file (bad magic)") ;
+  if (r->h->version != RULES_VERSION) return bad(r, err, errlen, "compiled rules file of another format version: recompile it with qhpsi-rules") ;
+  if (memchr(r->h->hsversion, 0, RULES_HSVERLEN) == 0 || strncmp(r->h->hsversion, hs_version(), RULES_HSVERLEN - 1))
+  {
+    snprintf(err, errlen, "rules compiled with another Hyperscan (%.40s): recompile them with qhpsi-rules", memchr(r->h->hsversion, 0, RULES_HSVERLEN) ? r->h->hsversion : "?") ;
+    rules_free(r) ; return 0 ;
+  }
+  off = sizeof *r->h ;
+  if ((r->maplen - off) / sizeof(struct rules_rec) < r->h->nrules) return bad(r, err, errlen, "truncated rules file") ;
+  r->rec = (struct rules_rec const *)(r->map + off) ;
+  off += (size_t)r->h->nrules * sizeof(struct rules_rec) ;
+  if (r->maplen - off < r->h->strlen || (r->h->strlen && r->map[off + r->h->strlen - 1])) return bad(r, err, errlen, "truncated rules file") ;
+  r->str = r->map + off ;
+  for (uint32_t i = 0 ; i < r->h->nrules ; i++)
+  {
+    struct rules_rec const *x = r->rec + i ;
+    if (x->scope >= RS_N || x->action > RA_ALLOW
+     || x->name >= r->h->strlen || r->h->strlen - x->name <= x->namelen
+     || x->reply >= r->h->strlen || r->h->strlen - x->reply <= x->replylen
+     || x->src >= r->h->strlen || r->h->strlen - x->src <= x->srclen
+     || x->file >= r->h->strlen || r->h->strlen - x->file <= x->filelen)
+      return bad(r, err, errlen, "corrupt rule table in the rules file") ;
+  }
+  off += r->h->strlen ;
+  for (unsigned int s = 0 ; s < RS_N ; s++)
+  {
+    uint64_t len ;
+    hs_error_t e ;
+    if (r->maplen - off < 8) return bad(r, err, errlen, "truncated rules file") ;
+    memcpy(&len, r->map + off, 8) ;
+    off += 8 ;
+    if (len > r->maplen - off) return bad(r, err, errlen, "truncated rules file") ;
+    if (len)
+    {
+      e = hs_deserialize_database(r->map + off, len, &r->db[s]) ;
+      if (e == HS_DB_VERSION_ERROR) return bad(r, err, errlen, "rules database of another Hyperscan version: recompile it with qhpsi-rules") ;
+      if (e == HS_DB_PLATFORM_ERROR) return bad(r, err, errlen, "rules database built for another platform: recompile it with qhpsi-rules") ;
+      if (e != HS_SUCCESS) { r->db[s] = 0 ; return bad(r, err, errlen, "corrupt rules database") ; }
+      if (hs_alloc_scratch(r->db[s], &r->scratch) != HS_SUCCESS) return bad(r, err, errlen, "unable to allocate Hyperscan scratch") ;
+      if (s != RS_RAW && s != RS_SENDER) r->mimeneeded = 1 ;
+    }
+    off += len ;
+    while (off % 8) off++ ;
+    if (off > r->maplen) return bad(r, err, errlen, "truncated rules file") ;
+  }
+  if (off != r->maplen) return bad(r, err, errlen, "trailing bytes in the rules file") ;
+  return r ;
+}
+
+struct mctx
+{
+  struct rules *r ;
+  char const *subj ;
+  size_t len ;
+  size_t msgsize ;
+  unsigned int scope ;
+  uint32_t best ;
+  int allowed ;
+  int failed ;
+  rules_explain_fn *explain ;
+  void *ectx ;
+} ;
+
+/* 1 the prefiltered rule really matches, 0 not, -1 error */
+static int confirm (struct mctx *m, uint32_t id)
+{
+  struct rules *r = m->r ;
+  int rc ;
+  if (!r->re && !(r->re = calloc(r->h->nrules, sizeof *r->re))) return -1 ;
+  if (!r->md && !(r->md = pcre2_match_data_create(1, 0))) return -1 ;
+  if (!r->re[id])
+  {
+    int e ; PCRE2_SIZE eo ;
+    struct rules_rec const *x = r->rec + id ;
+    r->re[id] = pcre2_compile((PCRE2_SPTR)(r->str + x->src), x->srclen,
+      PCRE2_CASELESS | (x->scope == RS_RAW ? PCRE2_MULTILINE : 0), &e, &eo, 0) ;
+    if (!r->re[id]) return -1 ;
+    pcre2_jit_compile(r->re[id], PCRE2_JIT_COMPLETE) ;
+  }
+  rc = pcre2_match(r->re[id], (PCRE2_SPTR)m->subj, m->len, 0, 0, r->md, 0) ;
+  if (rc >= 0) return 1 ;
+  return rc == PCRE2_ERROR_NOMATCH ? 0 : -1 ;
+}
+
+static int onmatch (unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
+{
+  struct mctx *m = ctx ;
+  struct rules_rec const *x = m->r->rec + id ;
+  int inwindow = !((x->flags & RF_MIN) && m->msgsize < x->minsize) && !((x->flags & RF_MAX) && m->msgsize > x->maxsize) ;
+  (void)from ; (void)flags ;
+  if (!inwindow) { if (m->explain) (*m->explain)(m->ectx, id, m->subj, m->len, 0) ; return 0 ; }
+  if (x->flags & RF_PCRE)
+  {
+    int c = confirm(m, id) ;
+    if (c < 0) { m->failed = 1 ; return 1 ; }
+    if (!c) return 0 ;
+  }
+  if (m->explain)
+  {
+    char const *s = m->subj, *e ;
+    size_t t = to > m->len ? m->len : to ;
+    if (m->scope == RS_RAW && t)
+    { /* the line where the match ends */
+      char const *b = s + t - 1 ;
+      while (b > s && b[-1] != '\n') b-- ;
+      e = memchr(s + t - 1, '\n', m->len - t + 1) ;
+      if (!e) e = s + m->len ;
+      (*m->explain)(m->ectx, id, b, e - b, 1) ;
+    }
+    else (*m->explain)(m->ectx, id, s, m->len, 1) ;
+  }
+  if (x->flags & RF_ALLOW) { m->allowed = 1 ; return 1 ; }
+  if (id < m->best) m->best = id ;
+  return 0 ;
+}
+
+static int scan (struct mctx *m, unsigned int scope, char const *s, size_t len)
+{
+  hs_error_t e ;
+  if (!m->r->db[scope] || m->allowed || m->failed) return 1 ;
+  if (len > UINT32_MAX) { m->failed = 2 ; return 0 ; }
+  m->subj = s ; m->len = len ; m->scope = scope ;
+  e = hs_scan(m->r->db[scope], s ? s : "", len, 0, m->r->scratch, &onmatch, m) ;
+  if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED) { m->failed = 3 ; return 0 ; }
+  return !m->failed ;
+}
+
+static int onheader (void *ctx, char const *name, size_t namelen, char const *value, size_t valuelen)
+{
+  struct mctx *m = ctx ;
+  for (unsigned int s = RS_FROM ; s < RS_N ; s++)
+    if (strlen(rules_scopename[s]) == namelen && !strncasecmp(name, rules_scopename[s], namelen))
+      return scan(m, s, value, valuelen) && !m->allowed ;
+  return 1 ;
+}
+
+static int onname (void *ctx, char const *name, size_t len, unsigned int inzip)
+{
+  struct mctx *m = ctx ;
+  char buf[9 + 1024] ;
+  if (inzip)
+  { /* a zip member is matched by its own name, as an attachment is, not its path */
+    char const *p = memrchr(name, '/', len) ;
+    if (p) { len -= p + 1 - name ; name = p + 1 ; }
+  }
+  if (m->r->db[RS_FILENAME])
+  {
+    size_t n = len > sizeof buf - 9 ? sizeof buf - 9 : len ;
+    memcpy(buf, "filename=", 9) ;
+    memcpy(buf + 9, name, n) ;
+    if (!scan(m, RS_FILENAME, buf, 9 + n)) return 0 ;
+  }
+  return scan(m, RS_BARENAME, name, len) && !m->allowed ;
+}
+
+int rules_match (struct rules *r, char const *msg, size_t len, char const *sender, uint32_t *hit, int *allowed, rules_explain_fn *explain, void *ctx, char *err, size_t errlen)
+{
+  struct mctx m = { .r = r, .msgsize = len, .best = UINT32_MAX, .explain = explain, .ectx = ctx } ;
+  struct mime_sink sink = { .ctx = &m, .header = &onheader, .name = &onname } ;
+  *allowed = 0 ;
+  /* the whitelist wins: the header and sender rules run first when the set has any */
+  if (sender) scan(&m, RS_SENDER, sender, strlen(sender)) ;
+  if (r->mimeneeded && !m.allowed && !m.failed && !mime_walk(msg, len, &sink))
+  { snprintf(err, errlen, "out of memory in the MIME parser") ; return -1 ; }
+  scan(&m, RS_RAW, msg, len) ;
+  if (m.failed)
+  {
+    snprintf(err, errlen, "%s", m.failed == 2 ? "message too large for the rules" : m.failed == 3 ? "Hyperscan scan failed" : "PCRE2 confirmation failed") ;
+    return -1 ;
+  }
+  if (m.allowed) { *allowed = 1 ; return 0 ; }
+  if (m.best == UINT32_MAX) return 0 ;
+  *hit = m.best ;
+  return 1 ;
+}

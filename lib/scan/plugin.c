@@ -1,0 +1,112 @@
+/* plugin.c: loads plugins only from a directory nobody but root can change,
+   and loads exactly the file it checked (through its open descriptor). */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "scan/plugin.h"
+#include "policy/policy.h"
+
+static int fail (char const **err, char const *why, int e)
+{
+  *err = why ;
+  errno = e ;
+  return 0 ;
+}
+
+int plugin_load (plugin *pl, char const *dir, char const *file, char const *legacysym, int checkowner, char const **err)
+{
+  struct stat st ;
+  char fdpath[32] ;
+  int dirfd, fd ;
+  memset(pl, 0, sizeof *pl) ;
+  if (!*file || strchr(file, '/') || !strcmp(file, ".") || !strcmp(file, "..") || strlen(file) >= sizeof pl->name)
+    return fail(err, "bad plugin name", EINVAL) ;
+  dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (dirfd < 0) return fail(err, "unable to open the plugin directory", errno) ;
+  if (checkowner && (fstat(dirfd, &st) < 0 || !policy_owner_ok(&st)))
+  {
+    close(dirfd) ;
+    return fail(err, "plugin directory not owned by root or writable by others", EPERM) ;
+  }
+  fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) ;
+  close(dirfd) ;
+  if (fd < 0) return fail(err, "unable to open the plugin", errno) ;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (checkowner && !policy_owner_ok(&st)))
+  {
+    close(fd) ;
+    return fail(err, "plugin not owned by root or writable by others", EPERM) ;
+  }
+  /* the loader knows objects by name: the descriptor stays open while the
+     plugin is loaded, so the next plugin cannot get the same name */
+  snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd) ;
+  pl->handle = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL) ;
+  if (!pl->handle) { close(fd) ; return fail(err, "unable to load the plugin", ENOEXEC) ; }
+  pl->fd = fd ;
+  strcpy(pl->name, file) ;
+  pl->p = dlsym(pl->handle, QHPSI_PLUGIN_SYMBOL) ;
+  if (pl->p)
+  {
+    if (pl->p->abi < QHPSI_PLUGIN_ABI_MIN || pl->p->abi > QHPSI_PLUGIN_ABI || !pl->p->scan)
+    {
+      plugin_unload(pl) ;
+      return fail(err, "plugin has another ABI version", ENOEXEC) ;
+    }
+    return 1 ;
+  }
+  *(void **)&pl->legacy = dlsym(pl->handle, legacysym) ;
+  if (!pl->legacy)
+  {
+    plugin_unload(pl) ;
+    return fail(err, "plugin exports neither qhpsi_plugin nor the legacy symbol", ENOEXEC) ;
+  }
+  return 1 ;
+}
+
+void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int rn, struct qhpsi_result *r)
+{
+  memset(r, 0, sizeof *r) ;
+  r->verdict = QHPSI_ERROR ;
+  if (pl->p)
+  {
+    pl->p->scan(m, r) ;
+    r->text[QHPSI_TEXTLEN - 1] = 0 ;
+    if (r->verdict != QHPSI_CLEAN && r->verdict != QHPSI_INFECTED) r->verdict = QHPSI_ERROR ;
+    /* an ABI 1 plugin knows nothing past text: whatever is there is not its answer */
+    if (pl->p->abi < 2) { r->action = 0 ; r->flags = 0 ; memset(r->reply, 0, sizeof r->reply) ; }
+    r->reply[QHPSI_REPLYLEN - 1] = 0 ;
+    /* an action this loader does not know leaves it to the site */
+    if (r->action > QHPSI_ACTION_TAG) r->action = QHPSI_ACTION_DEFAULT ;
+    r->flags &= QHPSI_RESULT_RULE ;
+  }
+  else
+  {
+    char path[4096] ;
+    int x ;
+    /* legacy plugins take a char *: give them a copy they may scribble on */
+    if (strlen(m->path) >= sizeof path) { strcpy(r->text, "path too long") ; return ; }
+    strcpy(path, m->path) ;
+    x = pl->legacy(path) ;
+    if (x == rc) r->verdict = QHPSI_INFECTED ;
+    else if (x == rn) r->verdict = QHPSI_CLEAN ;
+    else snprintf(r->text, sizeof r->text, "plugin returned %d", x) ;
+  }
+}
+
+int plugin_inprocess_safe (plugin const *pl)
+{
+  /* a legacy plugin cannot say what it does: it is not let into qmail-queue */
+  return pl->p && pl->p->flags & QHPSI_INPROCESS_SAFE ;
+}
+
+void plugin_unload (plugin *pl)
+{
+  if (pl->handle) dlclose(pl->handle) ;
+  if (pl->handle) close(pl->fd) ;
+  pl->handle = 0 ;
+}

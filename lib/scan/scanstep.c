@@ -1,0 +1,280 @@
+/* scanstep.c: scans the message as it will be queued and carries out the
+   verdict table of qmail-queue(8). */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <skalibs/stralloc.h>
+
+#include "queue/paths.h"
+#include "queue/qqexit.h"
+#include "scan/scan.h"
+#include "scan/scanstep.h"
+#include "scan/child.h"
+#include "scan/msgid.h"
+#include "quarantine/notice.h"
+#include "quarantine/store.h"
+#include "scan/verdict.h"
+
+/* An in-process plugin that hangs cannot be killed, so the alarm ends the
+   whole run: the message goes (unlink is safe in a handler) and the caller
+   gets the scanner-error exit. The handler may only write, so its log line
+   is made before the scan. */
+static char const *hungmess ;
+static char hungline[VERDICT_LINEMAX] ;
+static size_t hunglen ;
+static void sighung (int sig)
+{
+  (void)sig ;
+  if (hungmess) unlink(hungmess) ;
+  if (write(2, hungline, hunglen) < 0) { }
+  _exit(QQ_SCANERROR) ;
+}
+
+static void hunglog (verdict_logline const *base, char const *route, unsigned int timeout)
+{
+  struct qhpsi_result r = { .verdict = QHPSI_ERROR } ;
+  verdict_logline l = *base ;
+  snprintf(r.text, sizeof r.text, "%s timed out", route) ;
+  l.route = route ;
+  l.verdict = "error" ;
+  l.r = &r ;
+  l.action = "tempfail" ;
+  l.ms = (uint64_t)(timeout + 1) * 1000 ;
+  hunglen = verdict_fmtlog(hungline, &l) ;
+}
+
+static int inprocess (scanconf const *c, queue const *q, verdict_logline const *base, char const *route,
+  char const *path, int fd, uint64_t size, struct qhpsi_result *r)
+{
+  struct sigaction sa = { .sa_handler = sighung }, old ;
+  unsigned int left, spent ;
+  uint64_t t0 = spawn_now() ;
+  int done ;
+  hungmess = q->messfn ;
+  hunglog(base, route, c->timeout) ;
+  sigaction(SIGALRM, &sa, &old) ;
+  left = alarm(c->timeout + 1) ;
+  done = scan_local(c, path, fd, size, 1, r) ;
+  alarm(0) ;
+  sigaction(SIGALRM, &old, 0) ;
+  spent = (spawn_now() - t0) / 1000 ;
+  alarm(left > spent ? left - spent : 1) ;
+  return done ;
+}
+
+static char const *verdictname (struct qhpsi_result const *r)
+{
+  return r->verdict == QHPSI_CLEAN ? "clean" : r->verdict == QHPSI_INFECTED ? "infected" : "error" ;
+}
+
+/* With QHPSIQUARANTINE=1, an infected message goes into the store before
+   its action is carried out: hdr becomes the lines it is kept (and, if
+   queued, queued) with, id its ID. 1 done, 0 with qerr saying why not:
+   the caller then defers it, so that nothing is lost. */
+static int quarantine (queue const *q, policy const *p, envelope const *e, struct qhpsi_result const *r,
+  enum verdict_action a, stralloc *hdr, char *id, char *qerr, size_t qerrlen)
+{
+  stralloc out = STRALLOC_ZERO ;
+  char sig[QHPSI_TEXTLEN + 5] ;
+  store_meta m = { .ip = p->remoteip, .env = e, .verdict = "infected", .signature = verdict_signature(r, sig, sizeof sig),
+    .action = verdict_actionname(a), .forward = a == ACTION_FORWARD ? p->virusforward : 0 } ;
+  char *dir = paths_join(paths_home, "quarantine") ;
+  int ok = 0 ;
+  store_mkid(m.id, q->pid, q->messnum) ;
+  m.time = (uint64_t)q->start ;
+  if (dir && verdict_quarantinehdr(r, m.id, hdr, &out)
+   && store_put(dir, &m, out.s, out.len, q->messfd, q->messlen))
+  {
+    stralloc tmp = *hdr ;
+    *hdr = out ; out = tmp ;
+    strcpy(id, m.id) ;
+    ok = 1 ;
+  }
+  else snprintf(qerr, qerrlen, "unable to keep a copy: %s", strerror(errno)) ;
+  stralloc_free(&out) ;
+  free(dir) ;
+  return ok ;
+}
+
+/* the ABI 2 view of the envelope: pointers into e */
+static int scanstep_envelope (envelope const *e, scanconf *c, char const ***rcpts)
+{
+  size_t i = e->rcptpos, n = 0 ;
+  *rcpts = malloc((e->nrcpt + 1) * sizeof **rcpts) ;
+  if (!*rcpts) return 0 ;
+  while (i < e->sa.len && n < e->nrcpt)
+  {
+    (*rcpts)[n++] = e->sa.s + i + 1 ;
+    i += strlen(e->sa.s + i) + 1 ;
+  }
+  (*rcpts)[n] = 0 ;
+  c->sender = envelope_sender(e) ;
+  c->rcpts = *rcpts ;
+  c->nrcpts = n ;
+  return 1 ;
+}
+
+int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct qhpsi_result *r)
+{
+  char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "", msgid[MSGID_MAX + 1] ;
+  scanconf c = { .qhpsi = p->qhpsi, .plugindir = p->plugindir, .symb = p->symb, .rc = p->rc, .rn = p->rn, .timeout = p->timeout } ;
+  stralloc hdr = STRALLOC_ZERO ;
+  char const **rcpts = 0 ;
+  char *path ;
+  char const *route ;
+  enum verdict_action a ;
+  uint64_t start = spawn_now(), size = q->messlen ;
+  int fd, ret ;
+  verdict_logline l = { .qp = qp, .ip = p->remoteip, .env = e, .size = size, .route = "none" } ;
+
+  r->verdict = QHPSI_CLEAN ;
+  r->text[0] = 0 ;
+  if (!p->release && !p->qhpsi) return -1 ;
+  /* the header as received: qmail's Received line first, no X-QHPSI yet */
+  if (msgid_read(q->messfd, msgid)) l.msgid = msgid ;
+  if (p->release)
+  {
+    /* root re-queues a quarantined message: not scanned again, and it
+       says so above the Received line, where only this server writes */
+    if (!stralloc_cats(&hdr, "X-QHPSI: released (") || !stralloc_cats(&hdr, p->release) || !stralloc_cats(&hdr, ")\n"))
+      return QQ_NOMEM ;
+    l.verdict = "released" ; l.action = "queue" ; l.qid = p->release ;
+    verdict_log(&l) ;
+    ret = queue_prefix(q, hdr.s, hdr.len) ;
+    stralloc_free(&hdr) ;
+    return ret ? ret : -1 ;
+  }
+  if ((p->minsize && size < p->minsize) || (p->maxsize && size > p->maxsize))
+  {
+    /* never left looking scanned: a sender's own X-QHPSI line would be
+       the only one */
+    static char const tag[] = "X-QHPSI: not scanned (size)\n" ;
+    if (p->oversizerefuse && p->maxsize && size > p->maxsize)
+    {
+      l.verdict = "skipped" ; l.action = "refuse" ;
+      verdict_log(&l) ;
+      return QQ_REFUSED ;
+    }
+    l.verdict = "skipped" ; l.action = "queue" ;
+    verdict_log(&l) ;
+    ret = queue_prefix(q, tag, sizeof tag - 1) ;
+    return ret ? ret : -1 ;
+  }
+  if (!scanstep_envelope(e, &c, &rcpts)) return QQ_NOMEM ;
+  c.remoteip = policy_ipok(p->remoteip) ? p->remoteip : 0 ;
+  route = scan_isplugin(p->qhpsi) ? "plugin" : "command" ;
+  path = paths_join(paths_queue, q->messfn) ;
+  /* a fresh read-only descriptor: a scanner can neither write the message
+     nor move our offset */
+  fd = path ? open(q->messfn, O_RDONLY | O_CLOEXEC) : -1 ;
+  if (fd < 0)
+  {
+    r->verdict = QHPSI_ERROR ;
+    strcpy(r->text, "unable to open the message") ;
+  }
+  else if (p->helper || !inprocess(&c, q, &l, route, path, fd, size, r))
+  {
+    char *helper = paths_join(paths_home, "bin/qhpsi") ;
+    route = scan_isplugin(p->qhpsi) ? "helper-plugin" : "helper-command" ;
+    if (helper) scan_helper(&c, helper, p->pluginsub, path, fd, r) ;
+    else { r->verdict = QHPSI_ERROR ; strcpy(r->text, "out of memory") ; }
+    free(helper) ;
+  }
+  if (fd >= 0) close(fd) ;
+  free(path) ;
+  free(rcpts) ;
+  if (r->verdict == QHPSI_INFECTED) verdict_cleanname(r->text) ;
+  verdict_limits(p, r) ;
+
+  a = verdict_decide(p, r, e, &hdr) ;
+  l.route = route ;
+  l.verdict = verdictname(r) ;
+  l.r = r ;
+  if (verdict_keep(p, r, a)
+   && !quarantine(q, p, e, r, a, &hdr, qid, qerr, sizeof qerr))
+  {
+    l.action = "tempfail" ; l.ms = spawn_now() - start ; l.qerr = qerr ;
+    verdict_log(&l) ;
+    stralloc_free(&hdr) ;
+    /* what qmail-smtpd already answers as "qq write error or disk full" (451) */
+    return QQ_WRITE ;
+  }
+  /* the notice once the message's fate is known; it is best effort: the
+     kept copy and the log line are what count */
+  if (p->notify && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL)
+  {
+    notice n = { .to = p->notify, .ip = p->remoteip, .env = e, .signature = r->text,
+      .action = verdict_actionname(a), .qid = qid[0] ? qid : 0, .size = size, .when = q->start } ;
+    int nr = notice_queue(&n, qp, q->start, getuid()) ;
+    if (nr) snprintf(nerr, sizeof nerr, "unable to queue it: exit %d", nr) ;
+  }
+  l.action = verdict_actionname(a) ;
+  l.ms = spawn_now() - start ;
+  l.qid = qid[0] ? qid : 0 ;
+  l.nerr = nerr[0] ? nerr : 0 ;
+  verdict_log(&l) ;
+  switch (a)
+  {
+    case ACTION_REFUSE : ret = QQ_VIRUS ; break ;
+    case ACTION_BLACKHOLE : case ACTION_TRAP : ret = QQ_OK ; break ;
+    case ACTION_TEMPFAIL : ret = QQ_SCANERROR ; break ;
+    case ACTION_FORWARD :
+      if (!verdict_forward(e, p->virusforward)) { ret = QQ_NOMEM ; break ; }
+      /* fall through */
+    default :
+      ret = hdr.len ? queue_prefix(q, hdr.s, hdr.len) : 0 ;
+      if (!ret) ret = -1 ;
+  }
+  stralloc_free(&hdr) ;
+  return ret ;
+}
+
+/* A rule's reply text for fd 6: printable ASCII only, at most
+   CUSTOMREPLYMAX bytes. qmail-smtpd puts its own code in front, so a
+   leading "NNN " is dropped; a 4xx one makes the reply temporary (Z),
+   anything else is permanent (D), as exit 33 is. */
+#define CUSTOMREPLYMAX 200
+static int customreply (char *msg, size_t max, char const *reply)
+{
+  char kind = 'D' ;
+  size_t n = 0 ;
+  if (reply[0] >= '2' && reply[0] <= '5' && reply[1] >= '0' && reply[1] <= '9' && reply[2] >= '0' && reply[2] <= '9'
+   && (reply[3] == ' ' || reply[3] == '-' || !reply[3]))
+  {
+    if (reply[0] == '4') kind = 'Z' ;
+    reply += reply[3] ? 4 : 3 ;
+  }
+  while (*reply == ' ') reply++ ;
+  if (!*reply) return snprintf(msg, max, "%cmessage refused by a content rule (#5.7.1)", kind) ;
+  msg[n++] = kind ;
+  for (; *reply && n < max - 1 && n <= CUSTOMREPLYMAX ; reply++)
+    msg[n++] = (unsigned char)*reply >= ' ' && (unsigned char)*reply <= '~' ? *reply : '_' ;
+  msg[n] = 0 ;
+  return n ;
+}
+
+int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
+{
+  struct stat st ;
+  char msg[256] ;
+  int n ;
+  if (!p->customerr || fstat(6, &st) < 0 || !S_ISFIFO(st.st_mode)) return e ;
+  if (e == QQ_VIRUS && r->verdict == QHPSI_INFECTED && r->reply[0])
+    n = customreply(msg, sizeof msg, r->reply) ;
+  else if (e == QQ_VIRUS)
+    n = snprintf(msg, sizeof msg, "Dmessage contains virus%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;
+  else if (e == QQ_REFUSED)
+    n = snprintf(msg, sizeof msg, "Dmessage too big to be scanned (#5.3.4)") ;
+  else if (e == QQ_SCANERROR)
+    n = snprintf(msg, sizeof msg, "Zunable to run the virus scanner (#4.3.0)") ;
+  else return e ;
+  if (n <= 0 || (size_t)n >= sizeof msg || write(6, msg, n) != n) return e ;
+  return QQ_CUSTOMERR ;
+}
