@@ -153,8 +153,19 @@ static int body (struct walk *w, struct entity const *e, size_t b, size_t end, s
   return 1 ;
 }
 
+/* a limit of the walk reached, or a structure read two ways */
+void mime_unchecked (struct walk *w, char const *why)
+{
+  if (w->sink && w->sink->unchecked && !w->sink->unchecked(w->sink->ctx, why)) w->stop = 1 ;
+}
+
 static void leaf (struct walk *w, struct entity const *e, size_t b, size_t end)
 {
+  if (w->sink && w->sink->part)
+  {
+    if (!body(w, e, b, end, end - b)) return ;
+    if (!w->sink->part(w->sink->ctx, e->type, w->body.s, w->body.len)) { w->stop = 1 ; return ; }
+  }
   int isz = w->zipname || mime_eqi(e->type, e->typelen, "application/zip")
     || mime_eqi(e->type, e->typelen, "application/x-zip-compressed") || mime_eqi(e->type, e->typelen, "application/x-zip") ;
   if (!isz)
@@ -204,7 +215,9 @@ static void entity (struct walk *w, size_t start, size_t end, unsigned int depth
 {
   struct entity e ;
   size_t b ;
-  if (w->stop || depth > MIME_MAXDEPTH || w->parts >= MIME_MAXPARTS) return ;
+  if (w->stop) return ;
+  if (depth > MIME_MAXDEPTH) { mime_unchecked(w, MIME_UNCHECKED_DEPTH) ; return ; }
+  if (w->parts >= MIME_MAXPARTS) { mime_unchecked(w, MIME_UNCHECKED_PARTS) ; return ; }
   w->parts++ ;
   b = header(w, start, end, top, &e) ;
   if (w->stop) return ;

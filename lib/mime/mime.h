@@ -13,6 +13,10 @@
 #define MIME_MAXFIELD 65536       /* an unfolded field is cut here */
 #define MIME_MAXZIP (50 << 20)    /* a zip body is decoded up to this size */
 
+/* what reaches the unchecked callback */
+#define MIME_UNCHECKED_DEPTH "MimeDepth"    /* nested deeper than MIME_MAXDEPTH */
+#define MIME_UNCHECKED_PARTS "MimeParts"    /* more than MIME_MAXPARTS entities */
+
 struct mime_sink
 {
   void *ctx ;
@@ -23,6 +27,14 @@ struct mime_sink
   /* an attachment name, decoded to UTF-8 (inzip 0), or a file name from the
      central directory of a zip attachment (inzip 1). Return 0 to stop. */
   int (*name) (void *ctx, char const *name, size_t len, unsigned int inzip) ;
+  /* a leaf entity's whole body, decoded (base64, quoted-printable, else as
+     it is), with its type, lowercased ("" when it has none). Only walks
+     whose sink sets it decode every body. Return 0 to stop. */
+  int (*part) (void *ctx, char const *type, char const *body, size_t len) ;
+  /* something the walker could not read whole, or that a common mail
+     reader splits otherwise than the walk: why, a short constant string
+     (mime.h, MIME_UNCHECKED_*). The walk goes on unless it returns 0. */
+  int (*unchecked) (void *ctx, char const *why) ;
 } ;
 
 /* Walks the message s (len bytes, as queued: LF line ends, possibly CRLF;

@@ -49,6 +49,8 @@ struct entity
 
 /* lib/rules/mime.c */
 extern void mime_nomem (struct walk *w) ;
+/* tells the sink's unchecked callback why (MIME_UNCHECKED_*) */
+extern void mime_unchecked (struct walk *w, char const *why) ;
 /* reports a name, cut to MIME_MAXNAME at a UTF-8 boundary; a part's names
    once each */
 extern void mime_report (struct walk *w, char const *s, size_t len, unsigned int inzip) ;

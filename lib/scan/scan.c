@@ -18,6 +18,7 @@
 #include "scan/child.h"
 #include "scan/wire.h"
 #include "policy/template.h"
+#include "inspect/inspect.h"
 
 #define OUTPUTMAX 65536 /* what is kept of a scanner's output; the rest is drained */
 #define PLUGINMAX 16
@@ -150,11 +151,26 @@ static int plugins (scanconf const *c, char const *path, int fd, uint64_t size, 
   return done ;
 }
 
+/* what the scanners found clean is inspected for what they could not see;
+   here, so that it runs where they ran: in the helper as qscand, or here */
+static void inspect (int fd, uint64_t size, struct qhpsi_result *r)
+{
+  inspect_conf ic ;
+  if (r->verdict != QHPSI_CLEAN) return ;
+  inspect_conf_env(&ic) ;
+  if (!inspect_message(&ic, fd, size, r))
+  {
+    r->verdict = QHPSI_ERROR ;
+    snprintf(r->text, sizeof r->text, "unable to inspect the message: %s", strerror(errno)) ;
+  }
+}
+
 int scan_local (scanconf const *c, char const *path, int fd, uint64_t size, int inprocess, struct qhpsi_result *r)
 {
   memset(r, 0, sizeof *r) ;
-  if (scan_isplugin(c->qhpsi)) return plugins(c, path, fd, size, inprocess, r) ;
-  command(c, path, fd, r) ;
+  if (scan_isplugin(c->qhpsi)) { if (!plugins(c, path, fd, size, inprocess, r)) return 0 ; }
+  else command(c, path, fd, r) ;
+  inspect(fd, size, r) ;
   return 1 ;
 }
 

@@ -8,6 +8,7 @@
 
 #include "queue/xtext.h"
 #include "scan/verdict.h"
+#include "inspect/inspect.h"
 
 void verdict_cleanname (char *s)
 {
@@ -33,11 +34,17 @@ static int quarantineid (envelope const *e, stralloc *hdr)
   return stralloc_catb(hdr, "\n", 1) ;
 }
 
+int verdict_islimits (struct qhpsi_result const *r)
+{
+  static char const engine[] = "Heuristics.Limits.Exceeded", ours[] = INSPECT_PREFIX ;
+  return r->verdict == QHPSI_INFECTED
+    && (!strncmp(r->text, engine, sizeof engine - 1) || !strncmp(r->text, ours, sizeof ours - 1)) ;
+}
+
 void verdict_limits (policy const *p, struct qhpsi_result *r)
 {
-  static char const prefix[] = "Heuristics.Limits.Exceeded" ;
   char name[QHPSI_TEXTLEN] ;
-  if (!p->limitserror || r->verdict != QHPSI_INFECTED || strncmp(r->text, prefix, sizeof prefix - 1)) return ;
+  if (!p->limitserror || !verdict_islimits(r)) return ;
   memcpy(name, r->text, sizeof name) ;
   r->verdict = QHPSI_ERROR ;
   /* the text must fit: the name was at most QHPSI_TEXTLEN - 1 bytes */

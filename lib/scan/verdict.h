@@ -28,8 +28,11 @@ enum verdict_action
    An infected result's action (ABI 2) overrides REJECTVIRUS and VIRUSFORWARD. */
 extern enum verdict_action verdict_decide (policy const *p, struct qhpsi_result const *r, envelope const *e, stralloc *hdr) ;
 
-/* With QHPSILIMITS=error, turns a "Heuristics.Limits.Exceeded..." verdict
-   (the scanner could not look at all of it) into a scanner error. */
+/* 1 if r says the message could not be looked at whole: an engine's
+   "Heuristics.Limits.Exceeded..." or the inspection's "Unchecked..." */
+extern int verdict_islimits (struct qhpsi_result const *r) ;
+
+/* With QHPSILIMITS=error, turns such a verdict into a scanner error. */
 extern void verdict_limits (policy const *p, struct qhpsi_result *r) ;
 
 /* Makes VIRUSFORWARD the only recipient. 1, or 0 on ENOMEM. */

@@ -1,0 +1,32 @@
+/* inspect.h: what the scanners may not have seen whole. The message is
+   walked as a mail reader would walk it, and every archive in it is
+   measured against the engine's limits; a finding is the verdict
+   "unchecked", never clean (qmail-queue(8), QHPSILIMITS). */
+
+#ifndef INSPECT_H
+#define INSPECT_H
+
+#include <stdint.h>
+#include "qhpsi-plugin.h"
+
+/* every name an inspection gives starts with this; verdict_limits treats
+   it as it treats the engines' own Heuristics.Limits.Exceeded */
+#define INSPECT_PREFIX "Unchecked."
+
+typedef struct inspect_conf_s inspect_conf ;
+struct inspect_conf_s
+{
+  unsigned int on : 1 ;
+} ;
+
+/* Reads the inspection's settings from the environment, where the policy
+   put them (in qmail-queue, and in the helper, which keeps them). */
+extern void inspect_conf_env (inspect_conf *c) ;
+
+/* Inspects the message on fd (size bytes, seekable). Returns 1 with
+   r->verdict QHPSI_CLEAN, or QHPSI_INFECTED and r->text
+   "Unchecked.<Reason>" for the first finding; 0 with errno set when it
+   could not look (the caller makes that a scanner error). */
+extern int inspect_message (inspect_conf const *c, int fd, uint64_t size, struct qhpsi_result *r) ;
+
+#endif

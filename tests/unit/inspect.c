@@ -1,0 +1,60 @@
+/* tests/unit/inspect.c: the inspection of what scanners may not have seen
+   whole: a clean message, the walker's limits as findings, the verdict
+   they give (verdict_islimits). */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <skalibs/stralloc.h>
+#include "inspect/inspect.h"
+#include "scan/verdict.h"
+#include "unit.h"
+
+static int inspect (char const *s, size_t len, struct qhpsi_result *r)
+{
+  inspect_conf c ;
+  int fd = memfd_create("msg", 0), ok ;
+  if (fd < 0 || write(fd, s, len) != (ssize_t)len) abort() ;
+  inspect_conf_env(&c) ;
+  ok = inspect_message(&c, fd, len, r) ;
+  close(fd) ;
+  return ok ;
+}
+
+/* depth multiparts, each holding the next */
+static void nested (stralloc *sa, unsigned int depth)
+{
+  sa->len = 0 ;
+  for (unsigned int i = 0 ; i < depth ; i++)
+  {
+    char b[128] ;
+    snprintf(b, sizeof b, "%sContent-Type: multipart/mixed; boundary=\"b%u\"\n\n--b%u\n", i ? "" : "Subject: x\n", i, i) ;
+    if (!stralloc_cats(sa, b)) abort() ;
+  }
+  if (!stralloc_cats(sa, "Content-Type: text/plain\n\nhello\n")) abort() ;
+}
+
+int main (void)
+{
+  struct qhpsi_result r ;
+  stralloc sa = STRALLOC_ZERO ;
+  static char const plain[] = "Subject: hi\nContent-Type: text/plain\n\nhello\n" ;
+
+  CHECK(inspect(plain, sizeof plain - 1, &r) && r.verdict == QHPSI_CLEAN && !r.text[0], "a plain message is clean") ;
+  CHECK(!verdict_islimits(&r), "clean is no limits verdict") ;
+
+  nested(&sa, 20) ;
+  CHECK(inspect(sa.s, sa.len, &r) && r.verdict == QHPSI_CLEAN, "20 levels deep is walked whole") ;
+  nested(&sa, 40) ;
+  CHECK(inspect(sa.s, sa.len, &r) && r.verdict == QHPSI_INFECTED, "40 levels deep is unchecked") ;
+  CHECKMEM(r.text, strlen(r.text), "Unchecked.MimeDepth", 19, "and says why") ;
+  CHECK(verdict_islimits(&r), "a limits verdict, as QHPSILIMITS handles") ;
+
+  r.verdict = QHPSI_INFECTED ; strcpy(r.text, "Heuristics.Limits.Exceeded.MaxFileSize") ;
+  CHECK(verdict_islimits(&r), "the engine's limits verdict too") ;
+  r.verdict = QHPSI_INFECTED ; strcpy(r.text, "Eicar-Signature") ;
+  CHECK(!verdict_islimits(&r), "a virus is not a limits verdict") ;
+  stralloc_free(&sa) ;
+  return UNIT_END() ;
+}
