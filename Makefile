@@ -31,17 +31,18 @@ LIBS = -l:libskarnet.a
 # ---- the library every program shares
 # one directory per subsystem (README); lib/api.c is include/qhpsi.h
 LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
-	$(addprefix lib/policy/,policy.o tcprules.o template.o) \
+	$(addprefix lib/policy/,policy.o names.o tcprules.o template.o) \
 	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o verdict.o logdest.o msgid.o ) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o) \
 	$(addprefix lib/inspect/,inspect.o) \
+	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
 	lib/report/report.o lib/api.o
 # ---- the library a qmail tree links
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
-	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules src/qhpsi-report
+	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules src/qhpsi-report src/qhpsi-check
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so

@@ -48,7 +48,8 @@ int qhpsi_init (char const *home, char const *queue, unsigned long uid)
     struct qhpsi_result bad = { .verdict = QHPSI_ERROR } ;
     verdict_logline l = { .qp = getpid(), .ip = pol.remoteip, .route = "none", .verdict = "error",
       .r = &bad, .action = "config" } ;
-    snprintf(bad.text, sizeof bad.text, "bad %s", pol.bad ? pol.bad : "setting") ;
+    snprintf(bad.text, sizeof bad.text, "bad %s%s%s", pol.bad ? pol.bad : "setting",
+      pol.why ? ": " : "", pol.why ? pol.why : "") ;
     verdict_log(&l) ;
     return r ;
   }
@@ -141,7 +142,7 @@ int qhpsi_scanqueued (char const *messfn, char const *intdfn, unsigned long qp)
   uint64_t before ;
   int messfd, intdfd, r ;
   if (!ready) return QQ_CONFIG ;
-  if (!pol.qhpsi) return QHPSI_GOON ;
+  if (!pol.qhpsi && !pol.skipempty) return QHPSI_GOON ;
   messfd = open(messfn, O_RDWR | O_CLOEXEC) ;
   if (messfd < 0) return QQ_MESS ;
   intdfd = open(intdfn, O_RDWR | O_CLOEXEC) ;

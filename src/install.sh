@@ -12,8 +12,10 @@ dest=$1 prefix=$2
 home=$dest$prefix
 die() { echo "install: fatal: $*" >&2; exit 111; }
 
-# what make install puts where, for uninstall too
-BINS="qhpsi qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete qhpsi-rules qhpsi-report"
+# what make install puts where, for uninstall too; TOOLS are root's 0755
+# programs, every one of them (tests/t-install checks them against INSTALL)
+TOOLS="qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete qhpsi-rules qhpsi-report qhpsi-check"
+BINS="qhpsi $TOOLS"
 PLUGS="clamd.so clamav.so rules.so"
 
 if [ $uninstall = 1 ]; then
@@ -71,10 +73,7 @@ i() {
 
 i src/qmail-queue bin 4711 qmailq:qmail
 i src/qhpsi bin 6711 qscand:qmail
-i src/qhpsi-quarantine bin 0755 root:root
-i src/qhpsi-mkqueue bin 0755 root:root
-i src/qhpsi-selftest bin 0755 root:root
-for p in list show release purge delete rules; do i "src/qhpsi-$p" bin 0755 root:root; done
+for b in $TOOLS; do i "src/$b" bin 0755 root:root; done
 # the production plugins; example.so (EICAR by its first bytes) is a model, not a scanner
 for p in $PLUGS; do i "plugins/$p" plugins 0644 root:root; done
 chmod 0755 "$home/plugins"

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <skalibs/types.h>
 
 #include "queue/paths.h"
+#include "policy/names.h"
 #include "policy/policy.h"
 #include "queue/qqexit.h"
 #include "quarantine/store.h"
@@ -37,6 +39,17 @@ char const *const policy_scannervars[] =
 } ;
 
 static char const *val[NVARS] ;
+static char const *from[NVARS] ; /* where each value came from */
+
+/* the file a configuration error names, and why it is refused */
+static char badfile[64] ;
+static char const *why ;
+static char const *whyfile (struct stat const *st)
+{
+  if (!S_ISREG(st->st_mode)) return "not a regular file" ;
+  if (st->st_mode & 022) return "writable by group or others (chmod go-w)" ;
+  return "not owned by root (chown root)" ;
+}
 
 int policy_ipok (char const *ip)
 {
@@ -64,12 +77,16 @@ static int readtrusted (int dirfd, char const *fn, stralloc *sa)
   char buf[4096] ;
   ssize_t r ;
   int fd = openat(dirfd, fn, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) ;
+  why = "unreadable (or a symbolic link)" ;
   if (fd < 0) return errno == ENOENT ? 0 : -1 ;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !policy_owner_ok(&st)) goto err ;
+  if (fstat(fd, &st) < 0) goto err ;
+  if (!S_ISREG(st.st_mode) || !policy_owner_ok(&st)) { why = whyfile(&st) ; goto err ; }
   sa->len = 0 ;
+  why = "unreadable" ;
   while ((r = read(fd, buf, sizeof buf)) > 0)
     if (!stralloc_catb(sa, buf, r)) goto err ;
   if (r < 0) goto err ;
+  why = 0 ;
   close(fd) ;
   return 1 ;
  err:
@@ -84,18 +101,32 @@ static int controldir (void)
   struct stat st ;
   stralloc sa = STRALLOC_ZERO ;
   int dirfd = open("control/qhpsi", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  why = "not a readable directory" ;
   if (dirfd < 0) return errno == ENOENT ? 1 : 0 ;
-  if (fstat(dirfd, &st) < 0 || !policy_owner_ok(&st)) { close(dirfd) ; return 0 ; }
+  if (fstat(dirfd, &st) < 0) { close(dirfd) ; return 0 ; }
+  if (!policy_owner_ok(&st))
+  {
+    why = st.st_mode & 022 ? "writable by group or others (chmod go-w)" : "not owned by root (chown root)" ;
+    close(dirfd) ;
+    return 0 ;
+  }
   for (unsigned int i = 0 ; i < NVARS ; i++)
   {
     size_t n ;
     int r = readtrusted(dirfd, vars[i], &sa) ;
-    if (r < 0) { close(dirfd) ; stralloc_free(&sa) ; return 0 ; }
+    if (r < 0)
+    {
+      snprintf(badfile, sizeof badfile, "control/qhpsi/%s", vars[i]) ;
+      close(dirfd) ;
+      stralloc_free(&sa) ;
+      return 0 ;
+    }
     if (!r || !sa.len) continue ;
     for (n = 0 ; n < sa.len && sa.s[n] != '\n' ; n++) if (!sa.s[n]) sa.s[n] = '\n' ;
     while (n && (sa.s[n-1] == ' ' || sa.s[n-1] == '\t')) n-- ;
     val[i] = strndup(sa.s, n) ;
-    if (!val[i]) { close(dirfd) ; stralloc_free(&sa) ; return 0 ; }
+    from[i] = "control/qhpsi" ;
+    if (!val[i]) { why = "out of memory" ; close(dirfd) ; stralloc_free(&sa) ; return 0 ; }
   }
   close(dirfd) ;
   stralloc_free(&sa) ;
@@ -134,8 +165,11 @@ static int clientrules (char const *ip)
   cdb c = CDB_ZERO ;
   cdb_data rule ;
   int fd = open("control/qhpsi.cdb", O_RDONLY | O_CLOEXEC) ;
+  why = "unreadable" ;
   if (fd < 0) return errno == ENOENT ? 1 : 0 ;
-  if (fstat(fd, &st) < 0 || !policy_owner_ok(&st) || !cdb_init_fromfd(&c, fd)) { close(fd) ; return 0 ; }
+  if (fstat(fd, &st) < 0 || !policy_owner_ok(&st)) { why = whyfile(&st) ; close(fd) ; return 0 ; }
+  why = "not a cdb (make it with tcprules)" ;
+  if (!cdb_init_fromfd(&c, fd)) { close(fd) ; return 0 ; }
   close(fd) ;
   switch (tcprules_match(&c, ip, &rule))
   {
@@ -151,6 +185,7 @@ static int clientrules (char const *ip)
         if (i < 0) continue ;
         if (!value) { val[i] = 0 ; continue ; }
         val[i] = strndup(value, valuelen) ;
+        from[i] = "control/qhpsi.cdb" ;
         if (!val[i]) { cdb_free(&c) ; return 0 ; }
       }
       cdb_free(&c) ;
@@ -180,63 +215,50 @@ static int printable (char const *s)
   return 1 ;
 }
 
-/* a name under the plugin directory: no '/', not "." or ".." */
-static int plainname (char const *s)
+/* a refused value: p->bad names it, p->why says why */
+static int no (policy *p, char const *reason)
 {
-  return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") ;
+  int i = find(p->bad, strlen(p->bad)) ;
+  char const *f = i >= 0 ? from[i] : 0 ;
+  /* say which file: the site edits that one */
+  if (f && !strcmp(f, "control/qhpsi"))
+    snprintf(badfile, sizeof badfile, "control/qhpsi/%s", p->bad), p->bad = badfile ;
+  else if (f && !strcmp(f, "control/qhpsi.cdb"))
+    snprintf(badfile, sizeof badfile, "%s in control/qhpsi.cdb", p->bad), p->bad = badfile ;
+  p->why = reason ;
+  return 0 ;
 }
 
-/* PLUGINDIR is a subdirectory name of the plugin directory dir. IndiMail
-   sites write the directory itself ("plugins", relative to the qmail
-   home, or its absolute name), or a subdirectory of it by that path: those
-   mean the same here. Returns the subdirectory name ("" for dir itself), or
-   0 for anything else, which would leave the plugin directory. */
-static char const *pluginsub (char const *s, char const *dir)
-{
-  size_t n = strlen(dir) ;
-  if (!strncmp(s, "plugins", 7) && (!s[7] || s[7] == '/')) s += 7 ;
-  else if (!strncmp(s, dir, n) && (!s[n] || s[n] == '/')) s += n ;
-  else return plainname(s) ? s : 0 ;
-  while (*s == '/') s++ ;
-  if (!*s) return s ;
-  {
-    size_t len = strcspn(s, "/") ;
-    /* one name, and at most trailing slashes after it */
-    if (s[len + strspn(s + len, "/")]) return 0 ;
-    if (s[len])
-    {
-      char *t = strndup(s, len) ;
-      if (!t || !plainname(t)) return 0 ;
-      return t ;
-    }
-  }
-  return plainname(s) ? s : 0 ;
-}
-
+#define NOTNUM "not a number of bytes"
+#define ZEROONE "neither 0 nor 1"
+#define ADDRESS "empty, over 1002 bytes, or holding a control character"
 static int interpret (policy *p)
 {
-  char const *s ;
+  char const *s, *r ;
   uint64_t u ;
-  s = get("QHPSI") ;
+  p->bad = "QHPSI" ;
+  s = get(p->bad) ;
+  if (s && (r = names_qhpsi(s))) return no(p, r) ;
   p->qhpsi = s && *s ? s : 0 ;
+  p->skipempty = s && !*s ;
   p->bad = "QHPSIMINSIZE" ;
-  if ((s = get(p->bad)) && !number(s, &p->minsize)) return 0 ;
+  if ((s = get(p->bad)) && !number(s, &p->minsize)) return no(p, NOTNUM) ;
   p->bad = "QHPSIMAXSIZE" ;
-  if ((s = get(p->bad)) && !number(s, &p->maxsize)) return 0 ;
+  if ((s = get(p->bad)) && !number(s, &p->maxsize)) return no(p, NOTNUM) ;
   p->bad = "QHPSIRC" ;
-  if ((s = get(p->bad))) { if (!number(s, &u) || u > 255) return 0 ; p->rc = u ; }
+  if ((s = get(p->bad))) { if (!number(s, &u) || u > 255) return no(p, "not an exit code (0 to 255)") ; p->rc = u ; }
   p->bad = "QHPSIRN" ;
-  if ((s = get(p->bad))) { if (!number(s, &u) || u > 255) return 0 ; p->rn = u ; }
-  if (p->rc == p->rn) return 0 ;
+  if ((s = get(p->bad))) { if (!number(s, &u) || u > 255) return no(p, "not an exit code (0 to 255)") ; p->rn = u ; }
+  if (p->rc == p->rn) return no(p, "the same as QHPSIRC") ;
   p->bad = "REJECTVIRUS" ;
-  if ((s = get(p->bad))) { if (!number(s, &u) || u > 2) return 0 ; p->rejectvirus = u ; }
+  if ((s = get(p->bad))) { if (!number(s, &u) || u > 2) return no(p, "not 0, 1 or 2") ; p->rejectvirus = u ; }
   p->bad = "QHPSITIMEOUT" ;
-  if ((s = get(p->bad))) { if (!number(s, &u) || !u || u > 86400) return 0 ; p->timeout = u ; }
+  if ((s = get(p->bad))) { if (!number(s, &u) || !u || u > 86400) return no(p, "not a number of seconds from 1 to 86400") ; p->timeout = u ; }
   p->bad = "QHPSIFAIL" ;
   if ((s = get(p->bad)))
   {
     if (!strcmp(s, "accept")) p->failaccept = 1 ;
-    else if (strcmp(s, "tempfail")) return 0 ;
+    else if (strcmp(s, "tempfail")) return no(p, "neither tempfail nor accept") ;
   }
   /* an untrusted caller could make the scan fail on purpose (tight
      rlimits, say): a scanner error is never acceptance for it */
@@ -245,68 +267,56 @@ static int interpret (policy *p)
   if ((s = get(p->bad)))
   {
     if (!strcmp(s, "refuse")) p->oversizerefuse = 1 ;
-    else if (strcmp(s, "tag")) return 0 ;
+    else if (strcmp(s, "tag")) return no(p, "neither tag nor refuse") ;
   }
   p->bad = "QHPSILIMITS" ;
   if ((s = get(p->bad)))
   {
     if (!strcmp(s, "error")) p->limitserror = 1 ;
-    else if (strcmp(s, "infected")) return 0 ;
+    else if (strcmp(s, "infected")) return no(p, "neither infected nor error") ;
   }
   p->bad = "QHPSIHELPER" ;
-  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->helper = *s == '1' ; }
+  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return no(p, ZEROONE) ; p->helper = *s == '1' ; }
   p->bad = "QHPSICUSTOMERR" ;
-  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->customerr = *s == '1' ; }
+  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return no(p, ZEROONE) ; p->customerr = *s == '1' ; }
   p->bad = "QHPSIQUARANTINE" ;
-  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return 0 ; p->quarantine = *s == '1' ; }
+  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return no(p, ZEROONE) ; p->quarantine = *s == '1' ; }
   p->bad = "QHPSINOTIFY" ;
   s = get(p->bad) ;
-  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return 0 ;
+  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return no(p, ADDRESS) ;
   p->notify = s ;
   p->bad = "VIRUSFORWARD" ;
   s = get(p->bad) ;
-  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return 0 ;
+  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return no(p, ADDRESS) ;
   p->virusforward = s ;
   /* IndiMail spells it QUEUE_PLUGIN too; two different names are an error */
   p->bad = "QUEUE_PLUGIN" ;
   s = get(p->bad) ;
-  if (s && get("QUEUE_PLUGIN_SYMB") && strcmp(s, get("QUEUE_PLUGIN_SYMB"))) return 0 ;
+  if (s && get("QUEUE_PLUGIN_SYMB") && strcmp(s, get("QUEUE_PLUGIN_SYMB"))) return no(p, "not the same as QUEUE_PLUGIN_SYMB") ;
   if (!s) s = get(p->bad = "QUEUE_PLUGIN_SYMB") ;
   if (s)
   {
-    if (!*s || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(s)) return 0 ;
+    if (!*s || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(s))
+      return no(p, "not a C symbol name") ;
     p->symb = s ;
   }
-  /* a name, never a path: the rules plugin opens the file this resolves to */
+  /* a name, or its file under control/qhpsirules/: the rules plugin
+     opens the file this resolves to */
   p->bad = "QHPSIRULES" ;
   s = get(p->bad) ;
-  if (!s) s = "default" ;
-  {
-    size_t n = strlen(s) ;
-    static char const alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" ;
-    char *fn ;
-    if (!n || n > 64 || !strchr(alnum, *s)) return 0 ;
-    for (size_t i = 0 ; i < n ; i++) if (!strchr(alnum, s[i]) && !strchr("_.-", s[i])) return 0 ;
-    fn = malloc(n + 24) ;
-    if (!fn) return 0 ;
-    memcpy(fn, "control/qhpsirules/", 19) ;
-    memcpy(fn + 19, s, n) ;
-    memcpy(fn + 19 + n, ".qrc", 5) ;
-    p->rules = paths_join(paths_home, fn) ;
-    free(fn) ;
-    if (!p->rules) return 0 ;
-    val[find("QHPSIRULES", 10)] = p->rules ;
-  }
+  p->rules = names_rules(s ? s : "default", paths_home, &r) ;
+  if (!p->rules) return no(p, r) ;
+  val[find("QHPSIRULES", 10)] = p->rules ;
   p->bad = "PLUGINDIR" ;
   p->plugindir = paths_join(paths_home, "plugins") ;
-  if (!p->plugindir) return 0 ;
+  if (!p->plugindir) return no(p, "out of memory") ;
   p->pluginsub = "" ;
-  if ((s = get(p->bad)) && !(s = pluginsub(s, p->plugindir))) return 0 ;
+  if ((s = get(p->bad)) && !(s = names_pluginsub(s, p->plugindir, &r))) return no(p, r) ;
   if (s && *s)
   {
     p->pluginsub = s ;
     p->plugindir = paths_join(p->plugindir, s) ;
-    if (!p->plugindir) return 0 ;
+    if (!p->plugindir) return no(p, "out of memory") ;
   }
   p->bad = 0 ;
   return 1 ;
@@ -333,6 +343,9 @@ int policy_load (policy *p, uid_t uid)
   char const *ip ;
   int t ;
   memset(p, 0, sizeof *p) ;
+  memset(val, 0, sizeof val) ;
+  memset(from, 0, sizeof from) ;
+  badfile[0] = 0 ;
   p->rc = 1 ;
   p->rn = 0 ;
   p->timeout = 120 ;
@@ -343,23 +356,28 @@ int policy_load (policy *p, uid_t uid)
      error's log line goes (logdest.h) */
   p->bad = "control/qhpsitrusted" ;
   t = trusted(uid) ;
-  if (t < 0) return QQ_CONFIG ;
+  if (t < 0) { p->why = why ; return QQ_CONFIG ; }
   p->trusted = t ;
   ip = t ? getenv("TCPREMOTEIP") : 0 ;
   if (ip && *ip) p->remoteip = ip ;
   p->bad = "control/qhpsi" ;
-  if (!controldir()) return QQ_CONFIG ;
+  if (!controldir())
+  {
+    if (badfile[0]) p->bad = badfile ;
+    p->why = why ;
+    return QQ_CONFIG ;
+  }
   if (t)
   {
     for (unsigned int i = 0 ; i < NVARS ; i++)
     {
       char const *s = getenv(vars[i]) ;
-      if (s) val[i] = s ;
+      if (s) { val[i] = s ; from[i] = "environment" ; }
     }
     if (p->remoteip)
     {
       p->bad = "control/qhpsi.cdb" ;
-      if (!clientrules(p->remoteip)) return QQ_CONFIG ;
+      if (!clientrules(p->remoteip)) { p->why = why ; return QQ_CONFIG ; }
     }
   }
   if (!interpret(p)) return QQ_CONFIG ;
@@ -368,11 +386,20 @@ int policy_load (policy *p, uid_t uid)
   if (!uid && (ip = getenv("QHPSIRELEASE")))
   {
     p->bad = "QHPSIRELEASE" ;
-    if (!store_idok(ip)) return QQ_CONFIG ;
+    if (!store_idok(ip)) { p->why = "not a quarantine ID" ; return QQ_CONFIG ; }
     p->release = ip ;
   }
   p->bad = "environment" ;
   if (!setenvironment(p)) return QQ_NOMEM ;
   p->bad = 0 ;
   return 0 ;
+}
+
+int policy_var (unsigned int i, char const **name, char const **value, char const **source)
+{
+  if (i >= NVARS) return 0 ;
+  *name = vars[i] ;
+  *value = val[i] ;
+  *source = val[i] ? from[i] ? from[i] : "default" : 0 ;
+  return 1 ;
 }

@@ -33,7 +33,9 @@ struct policy_s
   char const *symb ;        /* legacy plugin symbol */
   char const *rules ;       /* QHPSIRULES resolved: <home>/control/qhpsirules/NAME.qrc */
   char const *remoteip ;    /* 0 unless a trusted caller gave it */
-  char const *bad ;         /* which variable was bad, on failure */
+  char const *bad ;         /* which variable or file was bad, on failure */
+  char const *why ;         /* ... and why, or 0 */
+  unsigned int skipempty : 1 ; /* QHPSI set but empty: no scan, and a log line says so */
 } ;
 
 /* Fills p for a caller with real uid uid. Must run with the qmail home as
@@ -41,6 +43,11 @@ struct policy_s
    the resolved variables, so that plugins and scanners see the policy and
    nothing else. Returns 0, or QQ_CONFIG / QQ_NOMEM (p->bad says what). */
 extern int policy_load (policy *p, uid_t uid) ;
+
+/* After policy_load: the i-th variable the policy knows, its resolved
+   value (0 if unset) and where that came from ("default", "control/qhpsi",
+   "environment", "control/qhpsi.cdb"); 0 past the last. */
+extern int policy_var (unsigned int i, char const **name, char const **value, char const **source) ;
 
 /* The variables a scanner may see, 0-terminated; the helper keeps these. */
 extern char const *const policy_scannervars[] ;

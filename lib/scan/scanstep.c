@@ -136,9 +136,17 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
 
   r->verdict = QHPSI_CLEAN ;
   r->text[0] = 0 ;
-  if (!p->release && !p->qhpsi) return -1 ;
+  if (!p->release && !p->qhpsi && !p->skipempty) return -1 ;
   /* the header as received: qmail's Received line first, no X-QHPSI yet */
   if (msgid_read(q->messfd, msgid)) l.msgid = msgid ;
+  if (!p->release && !p->qhpsi)
+  {
+    /* QHPSI="" (a trusted relay's rule, say): not scanned, on purpose,
+       and the log says so */
+    l.verdict = "skipped" ; l.action = "queue" ; l.skip = "QHPSI-empty" ;
+    verdict_log(&l) ;
+    return -1 ;
+  }
   if (p->release)
   {
     /* root re-queues a quarantined message: not scanned again, and it

@@ -186,7 +186,8 @@ size_t verdict_fmtlog (char *buf, verdict_logline const *l)
    && cat(buf, &len, max, "action", l->action) && cat(buf, &len, max, "ms", ms)
    && (!l->qid || cat(buf, &len, max, "qid", l->qid))
    && (!l->qerr || cat(buf, &len, max, "quarantine", l->qerr))
-   && (!l->nerr || cat(buf, &len, max, "notice", l->nerr))) ;
+   && (!l->nerr || cat(buf, &len, max, "notice", l->nerr))
+   && (!l->skip || cat(buf, &len, max, "skip", l->skip))) ;
   buf[len++] = '\n' ;
   return len ;
 }

@@ -44,8 +44,8 @@ extern void verdict_cleanname (char *s) ;
 
 /* The one log line of a message, documented in qmail-queue(8) (LOG):
    qhpsi: qp= ip= from= rcpts= rcpt= msgid= size= route= verdict=
-   signature=|error= action= ms= [qid=] [quarantine=] [notice=]. A
-   pointer left 0 is written "-" (qid, qerr and nerr are left out). */
+   signature=|error= action= ms= [qid=] [quarantine=] [notice=] [skip=].
+   A pointer left 0 is written "-" (qid, qerr, nerr and skip are left out). */
 typedef struct verdict_logline_s verdict_logline ;
 struct verdict_logline_s
 {
@@ -62,6 +62,7 @@ struct verdict_logline_s
   char const *qid ;      /* the quarantine's ID */
   char const *qerr ;     /* why no copy could be kept */
   char const *nerr ;     /* why the QHPSINOTIFY notice could not be queued */
+  char const *skip ;     /* why a message was not scanned, when not its size */
 } ;
 
 /* a line fits one atomic write to a pipe (PIPE_BUF on Linux) */

@@ -1,0 +1,164 @@
+/* check.c: the caller's side of qhpsi-check: the environment qmail-smtpd's
+   tcpserver would give qmail-queue, and the policy qmail-queue makes of it. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <skalibs/cdb.h>
+#include <skalibs/stralloc.h>
+
+#include "check/check.h"
+#include "policy/tcprules.h"
+#include "queue/paths.h"
+
+void check_problem (check *c, char const *fix, char const *fmt, ...)
+{
+  va_list ap ;
+  fputs("  problem: ", c->out) ;
+  va_start(ap, fmt) ;
+  vfprintf(c->out, fmt, ap) ;
+  va_end(ap) ;
+  fputc('\n', c->out) ;
+  if (fix) fprintf(c->out, "    fix: %s\n", fix) ;
+  c->problems++ ;
+}
+
+/* one envdir file: the first line, trailing blanks cut, NUL as newline;
+   an empty file removes the variable */
+static int envfile (int dirfd, char const *name)
+{
+  char buf[4096] ;
+  ssize_t r ;
+  size_t n = 0 ;
+  int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  r = read(fd, buf, sizeof buf - 1) ;
+  close(fd) ;
+  if (r < 0) return 0 ;
+  if (!r) return unsetenv(name) == 0 ;
+  while (n < (size_t)r && buf[n] != '\n') { if (!buf[n]) buf[n] = '\n' ; n++ ; }
+  while (n && (buf[n-1] == ' ' || buf[n-1] == '\t')) n-- ;
+  buf[n] = 0 ;
+  return setenv(name, buf, 1) == 0 ;
+}
+
+static int envdir (check *c, char const *dir)
+{
+  struct dirent *d ;
+  DIR *dp = opendir(dir) ;
+  if (!dp)
+  {
+    check_problem(c, "give -e the variables/ directory of the SMTP service (its run says envdir ./variables)",
+      "unable to open %s: %s", dir, strerror(errno)) ;
+    return 1 ;
+  }
+  while ((d = readdir(dp)))
+  {
+    if (d->d_name[0] == '.') continue ;
+    if (!envfile(dirfd(dp), d->d_name))
+    {
+      check_problem(c, "make it a readable file", "unable to read %s/%s", dir, d->d_name) ;
+    }
+  }
+  closedir(dp) ;
+  return 1 ;
+}
+
+static int rulevars (check *c, char const *rules, char const *ip, stralloc *ruled)
+{
+  cdb db = CDB_ZERO ;
+  cdb_data rule ;
+  uint32_t pos = 0 ;
+  char const *name, *value ;
+  size_t namelen, valuelen ;
+  int r, fd = open(rules, O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0 || !cdb_init_fromfd(&db, fd))
+  {
+    check_problem(c, "compile it: tcprules FILE.cdb FILE.tmp < FILE (tcpserver drops every connection without it)",
+      "unable to read the rules %s: %s", rules, strerror(errno)) ;
+    if (fd >= 0) close(fd) ;
+    return 1 ;
+  }
+  close(fd) ;
+  r = tcprules_match(&db, ip, &rule) ;
+  if (r < 0) check_problem(c, "compile it again with tcprules", "%s is not a tcprules cdb", rules) ;
+  else if (!r) fprintf(c->out, "  tcp.smtp: no rule matches %s\n", ip) ;
+  else if (!tcprules_allows(&rule))
+    check_problem(c, "allow it in the rules, or this client cannot send mail at all", "the rules %s deny %s", rules, ip) ;
+  else
+  {
+    while ((r = tcprules_nextvar(&rule, &pos, &name, &namelen, &value, &valuelen)) == 1)
+    {
+      char *n = strndup(name, namelen), *v = strndup(value, valuelen) ;
+      if (!n || !v || setenv(n, v, 1) < 0 || !stralloc_catb(ruled, n, namelen + 1)) { free(n) ; free(v) ; cdb_free(&db) ; return 0 ; }
+      free(n) ; free(v) ;
+    }
+    if (r < 0) check_problem(c, "compile it again with tcprules", "a malformed rule for %s in %s", ip, rules) ;
+  }
+  cdb_free(&db) ;
+  return 1 ;
+}
+
+int check_smtpenv (check *c, char const *vardir, char const *rules, char const *ip, stralloc *ruled)
+{
+  char const *home = getenv("QMAILHOME") ;
+  char *keep = home ? strdup(home) : 0 ;
+  if (home && !keep) return 0 ;
+  /* tcpserver's environment: envdir's, then the rule's */
+  if (clearenv() < 0 || (keep && setenv("QMAILHOME", keep, 1) < 0)) { free(keep) ; return 0 ; }
+  free(keep) ;
+  if (vardir && !envdir(c, vardir)) return 0 ;
+  if (rules && !rulevars(c, rules, ip, ruled)) return 0 ;
+  return setenv("TCPREMOTEIP", ip, 1) == 0 ;
+}
+
+static int named (char const *list, size_t len, char const *name)
+{
+  for (size_t i = 0 ; i < len ; i += strlen(list + i) + 1)
+    if (!strcmp(list + i, name)) return 1 ;
+  return 0 ;
+}
+
+/* the fix for a refused setting, by where it was */
+static char const *fixfor (char const *bad)
+{
+  if (!strncmp(bad, "control/qhpsi", 13) || !strcmp(bad, "control/qhpsitrusted"))
+    return "root must own it and be the only one who may write it (chown root; chmod go-w), and its value must be one qmail-queue(8) lists" ;
+  return "correct the value where it is set (variables/, tcp.smtp, control/qhpsi/, control/qhpsi.cdb), as qmail-queue(8) lists them; until then every message of this caller gets exit 55 (451)" ;
+}
+
+int check_policy (check *c, uid_t uid, char const *ruled, size_t ruledlen, policy *p)
+{
+  char const *name, *value, *source ;
+  int r = policy_load(p, uid) ;
+  if (r == 55)
+  {
+    check_problem(c, fixfor(p->bad ? p->bad : ""), "bad %s%s%s: qmail-queue refuses every message (exit 55)",
+      p->bad ? p->bad : "setting", p->why ? ": " : "", p->why ? p->why : "") ;
+    return 0 ;
+  }
+  if (r) return -1 ;
+  fprintf(c->out, "  trusted: %s\n", p->trusted ? "yes (its environment and control/qhpsi.cdb count)" : "no (control/qhpsi/ alone counts)") ;
+  for (unsigned int i = 0 ; policy_var(i, &name, &value, &source) ; i++)
+  {
+    if (!value) continue ;
+    if (!strcmp(source, "environment")) source = named(ruled, ruledlen, name) ? "tcp.smtp rule" : "variables/" ;
+    fprintf(c->out, "  %s=%s  (%s)\n", name, value, source) ;
+  }
+  if (!p->qhpsi)
+    check_problem(c, p->skipempty ? "remove QHPSI=\"\" where it is set, unless this caller's mail is meant to go unscanned"
+        : p->trusted ? "set QHPSI in variables/ or control/qhpsi/QHPSI (plugin:clamd.so)" : "echo plugin:clamd.so > control/qhpsi/QHPSI",
+      "this caller's mail is not scanned: %s", p->skipempty ? "QHPSI is set empty (each message logs skip=QHPSI-empty)" : "QHPSI is unset") ;
+  else
+    fprintf(c->out, "  scan: %s, %s; a virus: %s; a scanner error: %s\n", p->qhpsi,
+      p->helper ? "through the helper as " USER_QSCAND : "inside qmail-queue as " USER_QMAILQ,
+      p->rejectvirus == 1 ? "refused (554)" : p->rejectvirus == 2 ? "dropped" : p->virusforward ? "forwarded" : "tagged and queued",
+      p->failaccept ? "queued, tagged not scanned" : "temporary failure (451)") ;
+  return 1 ;
+}
