@@ -18,8 +18,41 @@ TOOLS="qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi
 BINS="qhpsi $TOOLS"
 PLUGS="clamd.so clamav.so rules.so"
 
+# callers: the users' .qmail files and maildrop recipes, and the aliases,
+# that still run bin/qhpsi-quarantine (INSTALL, step 9)
+callers() {
+  { getent passwd | cut -d: -f6 | sort -u | while IFS= read -r h; do
+      case $h in /|''|/nonexistent) continue ;; esac
+      for f in "$h"/.qmail "$h"/.qmail-* "$h"/.mailfilter "$h"/.mailfilter-*; do echo "$f"; done
+    done
+    for f in "$home"/alias/.qmail*; do echo "$f"; done
+    echo /etc/maildroprc
+  } | sort -u | while IFS= read -r f; do
+    [ -f "$f" ] && grep -q "qhpsi-quarantine" "$f" 2>/dev/null && echo "$f"
+  done
+}
+
 if [ $uninstall = 1 ]; then
-  for b in $BINS; do rm -f "$home/bin/$b" || die "unable to remove $home/bin/$b"; done
+  # mail to them must not be deferred until each file is edited: the
+  # filter stays, as a pass-through that files nothing and lets all pass
+  inuse=$(callers)
+  for b in $BINS; do
+    [ "$b" = qhpsi-quarantine ] && [ -n "$inuse" ] && continue
+    rm -f "$home/bin/$b" || die "unable to remove $home/bin/$b"
+  done
+  if [ -n "$inuse" ]; then
+    { printf '#!/bin/sh\n# qhpsi-quarantine as make uninstall left it: these files still call it,\n'
+      printf '# so it lets every message pass (exit 0). Remove it once none does:\n'
+      echo "$inuse" | sed 's/^/#   /'
+      printf 'cat >/dev/null\nexit 0\n'
+    } > "$home/bin/.tmp.qhpsi-quarantine" && chmod 0755 "$home/bin/.tmp.qhpsi-quarantine" &&
+      mv -f "$home/bin/.tmp.qhpsi-quarantine" "$home/bin/qhpsi-quarantine" ||
+      die "unable to leave a pass-through $home/bin/qhpsi-quarantine"
+    echo "install: these files still call $prefix/bin/qhpsi-quarantine:" >&2
+    echo "$inuse" | sed 's/^/  /' >&2
+    echo "install: it is left as a pass-through (every message delivered as usual); remove its" \
+      "line from each file (INSTALL, Removing qhpsi), then rm $prefix/bin/qhpsi-quarantine" >&2
+  fi
   for p in $PLUGS example.so; do rm -f "$home/plugins/$p" || die "unable to remove $home/plugins/$p"; done
   rmdir "$home/plugins" 2>/dev/null
   rm -f "$dest${INCDIR:-$prefix/include}/qhpsi.h" "$dest${INCDIR:-$prefix/include}/qhpsi-plugin.h" \

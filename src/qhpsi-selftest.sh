@@ -203,6 +203,11 @@ case $result in
     echo "  qmail-local's Return-Path and Delivered-To). \"X-QHPSI: clean\" there means"
     echo "  the scanner missed it; no X-QHPSI line, that it was not scanned."
     [ $strict = 1 ] && { echo "  -x: the EICAR message should have been refused."; status=1; }
+    # LWQ's tcp.smtp relays for all of 127., and tags there
+    [ $strict = 1 ] && [ -n "$localip" ] && {
+      echo "  A tcp.smtp rule gives $localip REJECTVIRUS=0 (LWQ's 127.: relay rule?): give it"
+      echo "  one of its own, $localip:allow,REJECTVIRUS=\"1\" (INSTALL, step 5); qhpsi-check -i $localip shows it."
+    }
     ;;
   "message 5"*)
     eicar=refused
