@@ -19,9 +19,12 @@ BINS="qhpsi $TOOLS"
 PLUGS="clamd.so clamav.so rules.so"
 
 # callers: the users' .qmail files and maildrop recipes, and the aliases,
-# that still run bin/qhpsi-quarantine (INSTALL, step 9)
+# that still run bin/qhpsi-quarantine (INSTALL, step 9); the homes are the
+# users' and those users/assign gives (virtual users, qmail-users(5))
 callers() {
-  { getent passwd | cut -d: -f6 | sort -u | while IFS= read -r h; do
+  { { getent passwd | cut -d: -f6
+      sed -n 's/^[=+][^:]*:[^:]*:[^:]*:[^:]*:\([^:]*\):.*/\1/p' "$home/users/assign" 2>/dev/null
+    } | sort -u | while IFS= read -r h; do
       case $h in /|''|/nonexistent) continue ;; esac
       for f in "$h"/.qmail "$h"/.qmail-* "$h"/.mailfilter "$h"/.mailfilter-*; do echo "$f"; done
     done

@@ -125,12 +125,12 @@ static int named (char const *list, size_t len, char const *name)
   return 0 ;
 }
 
-/* the fix for a refused setting, by where it was */
-static char const *fixfor (char const *bad)
+/* the fix for a refused setting, by what was wrong */
+static char const *fixfor (char const *why)
 {
-  if (!strncmp(bad, "control/qhpsi", 13) || !strcmp(bad, "control/qhpsitrusted"))
-    return "root must own it and be the only one who may write it (chown root; chmod go-w), and its value must be one qmail-queue(8) lists" ;
-  return "correct the value where it is set (variables/, tcp.smtp, control/qhpsi/, control/qhpsi.cdb), as qmail-queue(8) lists them; until then every message of this caller gets exit 55 (451)" ;
+  if (why && (strstr(why, "owned") || strstr(why, "writable") || strstr(why, "regular") || strstr(why, "symbolic")))
+    return "root must own it and be the only one who may write it (chown root; chmod go-w)" ;
+  return "correct the value where it is set (the file named, or variables/, tcp.smtp, control/qhpsi.cdb), as qmail-queue(8) lists them; until then every message of this caller gets exit 55 (451)" ;
 }
 
 int check_policy (check *c, uid_t uid, char const *ruled, size_t ruledlen, policy *p)
@@ -139,7 +139,7 @@ int check_policy (check *c, uid_t uid, char const *ruled, size_t ruledlen, polic
   int r = policy_load(p, uid) ;
   if (r == 55)
   {
-    check_problem(c, fixfor(p->bad ? p->bad : ""), "bad %s%s%s: qmail-queue refuses every message (exit 55)",
+    check_problem(c, fixfor(p->why), "bad %s%s%s: qmail-queue refuses every message (exit 55)",
       p->bad ? p->bad : "setting", p->why ? ": " : "", p->why ? p->why : "") ;
     return 0 ;
   }
