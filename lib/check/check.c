@@ -16,6 +16,7 @@
 #include "check/check.h"
 #include "policy/tcprules.h"
 #include "queue/paths.h"
+#include "queue/qqexit.h"
 
 void check_problem (check *c, char const *fix, char const *fmt, ...)
 {
@@ -137,7 +138,7 @@ int check_policy (check *c, uid_t uid, char const *ruled, size_t ruledlen, polic
 {
   char const *name, *value, *source ;
   int r = policy_load(p, uid) ;
-  if (r == 55)
+  if (r == QQ_CONFIG)
   {
     check_problem(c, fixfor(p->why), "bad %s%s%s: qmail-queue refuses every message (exit 55)",
       p->bad ? p->bad : "setting", p->why ? ": " : "", p->why ? p->why : "") ;
