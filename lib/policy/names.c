@@ -94,6 +94,6 @@ char const *names_qhpsi (char const *s)
   if (t[n] != ':') return 0 ;
   if (n != 6 || strncmp(t, "plugin", 6))
     return "unknown scheme before ':' (plugin: is the only one)" ;
-  if (t != s) return "blanks before plugin:" ;
-  return t[7 + strspn(t + 7, " \t")] ? 0 : "plugin: names no plugin" ;
+  /* "plugin:" alone stays a scanner error (77), as it always was */
+  return t == s ? 0 : "blanks before plugin:" ;
 }
