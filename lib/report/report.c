@@ -106,12 +106,16 @@ int report_line (report *r, char *s, size_t len)
   }
   if (iserror && vlen[9] >= 9)
     for (size_t j = 0 ; j + 9 <= vlen[9] ; j++) if (!memcmp(val[9] + j, "timed_out", 9)) { timeout = 1 ; break ; }
+#define IS(k, lit) (vlen[k] == sizeof(lit) - 1 && !memcmp(val[k], lit, sizeof(lit) - 1))
+  /* a verdict taken again from this server's seal (a forward), and a
+     qhpsi-selftest probe, are no new messages (qmail-queue(8), LOG) */
+  if (IS(7, "seal")) { r->sealed++ ; return 1 ; }
+  if (vlen[10] >= 8 && !memcmp(val[10], "selftest", 8)) { r->selftests++ ; return 1 ; }
   r->scanned++ ;
   {
     uint64_t h = (uint64_t)(t - r->start) / 3600 ;
     if (h < REPORT_HOURS) { r->hourmsg[h]++ ; if (vlen[8] == 8 && !memcmp(val[8], "infected", 8)) r->hourinf[h]++ ; }
   }
-#define IS(k, lit) (vlen[k] == sizeof(lit) - 1 && !memcmp(val[k], lit, sizeof(lit) - 1))
   if (IS(8, "clean")) r->clean++ ;
   else if (IS(8, "infected"))
   {
@@ -280,6 +284,8 @@ int report_print (report *r, int mail, unsigned int n)
    || !putnum("forwarded: ", r->forwarded)
    || !putnum("tempfailed: ", r->tempfailed)
    || !putnum("quarantined: ", r->quarantined)
+   || (r->sealed && !putnum("forwards judged before (not counted above): ", r->sealed))
+   || (r->selftests && !putnum("self-test probes (not counted above): ", r->selftests))
    || !putnum("scan ms p50: ", pct(r, 50))
    || !putnum("scan ms p95: ", pct(r, 95))
    || !putnum("scan ms p99: ", pct(r, 99))
@@ -391,6 +397,7 @@ int report_html (report *r, unsigned int n)
    || !row("scanner errors", r->error) || !row("timeouts", r->timeouts) || !row("other verdicts", r->other)
    || !row("refused", r->refused) || !row("tagged", r->tagged) || !row("blackholed", r->blackholed)
    || !row("forwarded", r->forwarded) || !row("tempfailed", r->tempfailed) || !row("quarantined", r->quarantined)
+   || (r->sealed && !row("forwards judged before", r->sealed)) || (r->selftests && !row("self-test probes", r->selftests))
    || !row("scan ms p50", pct(r, 50)) || !row("scan ms p95", pct(r, 95)) || !row("scan ms p99", pct(r, 99))
    || !row("malformed lines skipped", r->malformed) || !row("other lines", r->otherlines) || !row("files read", r->files)
    || !put("</table>\n")

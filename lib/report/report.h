@@ -17,6 +17,7 @@ struct report_s
   uint64_t scanned, clean, infected, error, other, timeouts ;
   uint64_t refused, tagged, blackholed, forwarded, quarantined, tempfailed ;
   uint64_t malformed, otherlines, files ;
+  uint64_t sealed, selftests ; /* route=seal and action=selftest* lines, not counted */
   uint32_t *ms ; uint64_t msn, msa ;
   report_count *sigs, *ips, *senders ;
   unsigned int nsigs, nips, nsenders ;

@@ -20,6 +20,7 @@
 #include "scan/msgid.h"
 #include "quarantine/notice.h"
 #include "quarantine/store.h"
+#include "scan/seal.h"
 #include "scan/verdict.h"
 
 /* An in-process plugin that hangs cannot be killed, so the alarm ends the
@@ -121,8 +122,60 @@ static int scanstep_envelope (envelope const *e, scanconf *c, char const ***rcpt
   return 1 ;
 }
 
+/* The verdict of a valid seal, taken again without a scan: the sealed
+   X-QHPSI line (so a tagged message stays tagged above the new Received
+   line), sealed anew; logged with route=seal, which the report does not
+   count as a new message. */
+static int reuse (queue *q, seal_key const *k, seal_found const *f, verdict_logline *l, struct qhpsi_result *r)
+{
+  stralloc hdr = STRALLOC_ZERO ;
+  char const *open = strrchr(f->line, '('), *close = strrchr(f->line, ')') ;
+  int ret ;
+  if (!strcmp(f->verdict, "infected")) r->verdict = QHPSI_INFECTED ;
+  if (open && close > open + 1 && (size_t)(close - open) <= sizeof r->text)
+  {
+    open++ ;
+    if (!strncmp(open, "rule ", 5)) { r->flags |= QHPSI_RESULT_RULE ; open += 5 ; }
+    memcpy(r->text, open, close - open) ;
+    r->text[close - open] = 0 ;
+    verdict_cleanname(r->text) ;
+  }
+  if (!stralloc_catb(&hdr, f->line, f->linelen) || !seal_make(k, &hdr, f->verdict, q->start, q->messfd, q->messlen))
+  {
+    stralloc_free(&hdr) ;
+    return QQ_NOMEM ;
+  }
+  l->route = "seal" ; l->verdict = f->verdict ; l->action = "queue" ;
+  l->r = r->verdict == QHPSI_INFECTED ? r : 0 ;
+  if (!strcmp(f->verdict, "released")) l->qid = r->text ;
+  verdict_log(l) ;
+  ret = queue_prefix(q, hdr.s, hdr.len) ;
+  stralloc_free(&hdr) ;
+  return ret ? ret : -1 ;
+}
+
+/* control/qhpsikey; without it, nothing is sealed */
+static int loadkey (seal_key *k)
+{
+  char *fn = paths_join(paths_home, "control/qhpsikey") ;
+  int ok = fn && seal_loadkey(fn, k) ;
+  free(fn) ;
+  return ok ;
+}
+
+/* what a verdict is sealed as, or 0: only what was judged whole */
+static char const *sealverdict (enum verdict_action a, struct qhpsi_result const *r)
+{
+  if (a == ACTION_ACCEPT || a == ACTION_TEMPFAIL || a == ACTION_SELFTEST) return 0 ;
+  return r->verdict == QHPSI_CLEAN ? "clean" : r->verdict == QHPSI_INFECTED ? "infected" : 0 ;
+}
+
 int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct qhpsi_result *r)
 {
+  seal_key key ;
+  seal_found found ;
+  char const *sv ;
+  int sealing, probe = 0 ;
   char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "", msgid[MSGID_MAX + 1] ;
   scanconf c = { .qhpsi = p->qhpsi, .plugindir = p->plugindir, .symb = p->symb, .rc = p->rc, .rn = p->rn, .timeout = p->timeout } ;
   stralloc hdr = STRALLOC_ZERO ;
@@ -136,6 +189,15 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
 
   r->verdict = QHPSI_CLEAN ;
   r->text[0] = 0 ;
+  r->flags = 0 ;
+  sealing = loadkey(&key) ;
+  /* this server's own verdict on these very bytes: judged once, whoever
+     passes them on, scanning or not */
+  if (!p->release && sealing && seal_check(&key, q->messfd, q->messlen, q->start, &found))
+  {
+    if (msgid_read(q->messfd, msgid)) l.msgid = msgid ;
+    return reuse(q, &key, &found, &l, r) ;
+  }
   if (!p->release && !p->qhpsi && !p->skipempty) return -1 ;
   /* the header as received: qmail's Received line first, no X-QHPSI yet */
   if (msgid_read(q->messfd, msgid)) l.msgid = msgid ;
@@ -150,9 +212,11 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   if (p->release)
   {
     /* root re-queues a quarantined message: not scanned again, and it
-       says so above the Received line, where only this server writes */
+       says so above the Received line, where only this server writes;
+       sealed, so that its forwards are not caught again */
     if (!stralloc_cats(&hdr, "X-QHPSI: released (") || !stralloc_cats(&hdr, p->release) || !stralloc_cats(&hdr, ")\n"))
       return QQ_NOMEM ;
+    if (sealing && !seal_make(&key, &hdr, "released", q->start, q->messfd, q->messlen)) return QQ_NOMEM ;
     l.verdict = "released" ; l.action = "queue" ; l.qid = p->release ;
     verdict_log(&l) ;
     ret = queue_prefix(q, hdr.s, hdr.len) ;
@@ -202,10 +266,17 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   verdict_limits(p, r) ;
 
   a = verdict_decide(p, r, e, &hdr) ;
+  /* a probe of qhpsi-selftest: judged and answered as any message, then
+     neither delivered, kept nor notified */
+  if (sealing && a != ACTION_TEMPFAIL && seal_selftest(&key, q->messfd, q->messlen, q->start))
+  {
+    probe = 1 ;
+    if (a != ACTION_REFUSE) a = ACTION_SELFTEST ;
+  }
   l.route = route ;
   l.verdict = verdictname(r) ;
   l.r = r ;
-  if (verdict_keep(p, r, a)
+  if (!probe && verdict_keep(p, r, a)
    && !quarantine(q, p, e, r, a, &hdr, qid, qerr, sizeof qerr))
   {
     l.action = "tempfail" ; l.ms = spawn_now() - start ; l.qerr = qerr ;
@@ -216,14 +287,14 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   }
   /* the notice once the message's fate is known; it is best effort: the
      kept copy and the log line are what count */
-  if (p->notify && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL)
+  if (!probe && p->notify && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL)
   {
     notice n = { .to = p->notify, .ip = p->remoteip, .env = e, .signature = r->text,
       .action = verdict_actionname(a), .qid = qid[0] ? qid : 0, .size = size, .when = q->start } ;
     int nr = notice_queue(&n, qp, q->start, getuid()) ;
     if (nr) snprintf(nerr, sizeof nerr, "unable to queue it: exit %d", nr) ;
   }
-  l.action = verdict_actionname(a) ;
+  l.action = probe && a == ACTION_REFUSE ? "selftest-refuse" : verdict_actionname(a) ;
   l.ms = spawn_now() - start ;
   l.qid = qid[0] ? qid : 0 ;
   l.nerr = nerr[0] ? nerr : 0 ;
@@ -231,12 +302,14 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   switch (a)
   {
     case ACTION_REFUSE : ret = QQ_VIRUS ; break ;
-    case ACTION_BLACKHOLE : case ACTION_TRAP : ret = QQ_OK ; break ;
+    case ACTION_BLACKHOLE : case ACTION_TRAP : case ACTION_SELFTEST : ret = QQ_OK ; break ;
     case ACTION_TEMPFAIL : ret = QQ_SCANERROR ; break ;
     case ACTION_FORWARD :
       if (!verdict_forward(e, p->virusforward)) { ret = QQ_NOMEM ; break ; }
       /* fall through */
     default :
+      sv = sealing ? sealverdict(a, r) : 0 ;
+      if (sv && !seal_make(&key, &hdr, sv, q->start, q->messfd, q->messlen)) { ret = QQ_NOMEM ; break ; }
       ret = hdr.len ? queue_prefix(q, hdr.s, hdr.len) : 0 ;
       if (!ret) ret = -1 ;
   }

@@ -114,13 +114,13 @@ int verdict_forward (envelope *e, char const *to)
 
 char const *verdict_actionname (enum verdict_action a)
 {
-  static char const *const names[] = { "queue", "refuse", "blackhole", "forward", "tempfail", "accept", "trap", "back", "tag" } ;
+  static char const *const names[] = { "queue", "refuse", "blackhole", "forward", "tempfail", "accept", "trap", "back", "tag", "selftest" } ;
   return names[a] ;
 }
 
 int verdict_keep (policy const *p, struct qhpsi_result const *r, enum verdict_action a)
 {
-  if (r->verdict != QHPSI_INFECTED || a == ACTION_TEMPFAIL || a == ACTION_TAG) return 0 ;
+  if (r->verdict != QHPSI_INFECTED || a == ACTION_TEMPFAIL || a == ACTION_TAG || a == ACTION_SELFTEST) return 0 ;
   return a == ACTION_TRAP || a == ACTION_BACK || p->quarantine ;
 }
 

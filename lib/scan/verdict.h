@@ -21,7 +21,8 @@ enum verdict_action
   ACTION_ACCEPT,    /* scanner error, queued as not scanned */
   ACTION_TRAP,      /* a plugin's TRAP: kept in the quarantine only, exit 0 */
   ACTION_BACK,      /* a plugin's BACK: queued tagged, a copy in the quarantine */
-  ACTION_TAG        /* a plugin's TAG: queued tagged to the original recipients */
+  ACTION_TAG,       /* a plugin's TAG: queued tagged to the original recipients */
+  ACTION_SELFTEST   /* a qhpsi-selftest probe, judged: exit 0, nothing queued or kept */
 } ;
 
 /* Decides the action and appends the header lines to hdr (may stay empty).
