@@ -3,7 +3,7 @@
 # qmail's owners and modes. With DESTDIR (a staging tree) nothing is chowned
 # and no set-id bit is set; the commands a package must run as root on the
 # target are printed instead. control/ and queue/ are the site's: never
-# written, never removed.
+# written, never removed, but for the seal key control/qhpsikey, made once.
 
 set -u
 uninstall=0
@@ -138,6 +138,16 @@ if [ -z "$dest" ] && [ ! -d "$home/quarantine/new" ]; then
   mkdir -p "$home/quarantine/tmp" "$home/quarantine/new" || die "unable to create $home/quarantine"
   chmod 0700 "$home/quarantine" "$home/quarantine/tmp" "$home/quarantine/new" || die "unable to chmod $home/quarantine"
   chown -R qmailq:qmail "$home/quarantine" || die "unable to chown $home/quarantine"
+fi
+# the seal key (qmail-queue(8), SEAL): random, the queue user's alone, made
+# once and kept: seals made with it stay valid across reinstalls
+if [ -z "$dest" ] && [ ! -e "$home/control/qhpsikey" ]; then
+  (umask 077 && head -c 32 /dev/urandom > "$home/control/qhpsikey.tmp") &&
+    chown qmailq:qmail "$home/control/qhpsikey.tmp" && chmod 0400 "$home/control/qhpsikey.tmp" &&
+    mv "$home/control/qhpsikey.tmp" "$home/control/qhpsikey" || die "unable to make $home/control/qhpsikey"
+elif [ -n "$dest" ]; then
+  echo "on the target, as root, if $prefix/control/qhpsikey does not exist:" \
+    "(umask 077; head -c 32 /dev/urandom > $prefix/control/qhpsikey); chown qmailq:qmail $prefix/control/qhpsikey"
 fi
 # the log FIFO, for a queue made before it existed
 if [ -z "$dest" ] && [ ! -p "$home/qhpsi/log" ]; then

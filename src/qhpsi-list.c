@@ -9,7 +9,7 @@
 #include <skalibs/types.h>
 #include "quarantine/storetool.h"
 
-#define USAGE "qhpsi-list [ -o days ] [ -n days ] [ -s signature ] [ -f sender ] [ -r recipient ]"
+#define USAGE "qhpsi-list [ -l ] [ -H ] [ -o days ] [ -n days ] [ -s signature ] [ -f sender ] [ -r recipient ]"
 
 static uint64_t days (char const *s)
 {
@@ -25,9 +25,11 @@ int main (int argc, char const *const *argv)
   unsigned int bad ;
   int fd, opt ;
   PROG = "qhpsi-list" ;
-  while ((opt = subgetopt_r(argc, argv, "o:n:s:f:r:", &l)) != -1)
+  while ((opt = subgetopt_r(argc, argv, "lHo:n:s:f:r:", &l)) != -1)
     switch (opt)
     {
+      case 'l' : f.local = 1 ; break ;
+      case 'H' : f.bare = 1 ; break ;
       case 'o' : f.older = days(l.arg) ; break ;
       case 'n' : f.newer = days(l.arg) ; if (!f.newer) f.newer = 1 ; break ;
       case 's' : f.signature = l.arg ; break ;

@@ -62,7 +62,7 @@ static int requeue (char const *qq, char const *id, int fd, stralloc const *env)
   return WIFEXITED(status) ? WEXITSTATUS(status) : 81 ;
 }
 
-int storetool_release (int storefd, char const *id, char const *to, char const *qq, int *qqexit)
+int storetool_release (int storefd, char const *id, char const *to, char const *qq, int *qqexit, size_t *nrcpt)
 {
   store_entry e = STORE_ENTRY_ZERO ;
   stralloc env = STRALLOC_ZERO ;
@@ -79,6 +79,7 @@ int storetool_release (int storefd, char const *id, char const *to, char const *
     for (size_t i = 0 ; i < e.rcpts.len ; i += strlen(e.rcpts.s + i) + 1)
       if (!stralloc_catb(&env, "T", 1) || !stralloc_cats(&env, e.rcpts.s + i) || !stralloc_0(&env)) goto end ;
   if (!stralloc_0(&env)) goto end ;
+  *nrcpt = to ? 1 : e.nrcpt ;
   r = requeue(qq, id, fd, &env) ;
   if (r < 0) goto end ;
   if (r) { *qqexit = r ; errno = EIO ; goto end ; }

@@ -117,12 +117,14 @@ static int number (buffer *b, uint64_t u)
   return buffer_put(b, n, uint64_fmt(n, u)) >= 0 ;
 }
 
-static int date (buffer *b, uint64_t t)
+/* UTC, or with local the local time and its offset: one token either way */
+static int date (buffer *b, uint64_t t, int local)
 {
-  char s[32] ;
+  char s[40] ;
   time_t tt = (time_t)t ;
   struct tm tm ;
-  size_t n = gmtime_r(&tt, &tm) ? strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm) : 0 ;
+  size_t n = local ? localtime_r(&tt, &tm) ? strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S%z", &tm) : 0
+    : gmtime_r(&tt, &tm) ? strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm) : 0 ;
   return n && buffer_put(b, s, n) >= 0 ;
 }
 
@@ -144,16 +146,34 @@ static int wanted (storetool_filter const *f, store_entry const *e, struct stat 
   return r ;
 }
 
-static int line (buffer *b, store_entry const *e)
+/* the recipients as one token: xtext, comma-separated, a comma inside
+   an address written +2C */
+static int rcpts (buffer *b, store_entry const *e)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int ok = 1 ;
+  for (size_t i = 0 ; ok && i < e->rcpts.len ; i += strlen(e->rcpts.s + i) + 1)
+  {
+    sa.len = 0 ;
+    ok = (!i || buffer_puts(b, ",") >= 0) && xtext_cat(&sa, e->rcpts.s + i) ;
+    for (size_t j = 0 ; ok && j < sa.len ; j++)
+      ok = sa.s[j] == ',' ? buffer_puts(b, "+2C") >= 0 : buffer_put(b, sa.s + j, 1) >= 0 ;
+  }
+  stralloc_free(&sa) ;
+  return ok ;
+}
+
+static int line (buffer *b, store_entry const *e, int local)
 {
   char const *sender = store_str(e, sender) ;
-  return token(b, store_str(e, id)) && buffer_puts(b, " ") >= 0 && date(b, e->time)
+  return token(b, store_str(e, id)) && buffer_puts(b, " ") >= 0 && date(b, e->time, local)
     && buffer_puts(b, " ") >= 0 && token(b, store_str(e, ip))
     && buffer_puts(b, " ") >= 0 && (*sender ? token(b, sender) : buffer_puts(b, "<>") >= 0)
     && buffer_puts(b, " ") >= 0 && number(b, e->nrcpt)
     && buffer_puts(b, " ") >= 0 && token(b, store_str(e, signature))
     && buffer_puts(b, " ") >= 0 && number(b, e->size)
     && buffer_puts(b, " ") >= 0 && token(b, store_str(e, action))
+    && buffer_puts(b, " ") >= 0 && rcpts(b, e)
     && buffer_puts(b, "\n") >= 0 ;
 }
 
@@ -163,8 +183,10 @@ int storetool_list (int storefd, storetool_filter const *f, buffer *b, unsigned 
   store_entry e = STORE_ENTRY_ZERO ;
   size_t n ;
   int dirfd, ok = 1 ;
+  uint64_t count = 0, bytes = 0 ;
   *bad = 0 ;
   if (!names(storefd, "new", &sa, &list, &n, &dirfd)) return 0 ;
+  if (!f->bare && buffer_puts(b, "ID DATE IP SENDER NRCPT SIGNATURE SIZE ACTION RECIPIENTS\n") < 0) ok = 0 ;
   for (size_t i = 0 ; i < n && ok ; i++)
   {
     char const *id = ((char **)list.s)[i] ;
@@ -178,8 +200,11 @@ int storetool_list (int storefd, storetool_filter const *f, buffer *b, unsigned 
       continue ;
     }
     close(fd) ;
-    if (wanted(f, &e, &st)) ok = line(b, &e) ;
+    if (wanted(f, &e, &st)) { ok = line(b, &e, f->local) ; count++ ; bytes += e.size ; }
   }
+  if (ok && !f->bare)
+    ok = buffer_puts(b, "total: ") >= 0 && number(b, count) && buffer_puts(b, count == 1 ? " entry, " : " entries, ") >= 0
+      && number(b, bytes) && buffer_puts(b, " bytes\n") >= 0 ;
   if (ok && !buffer_flush(b)) ok = 0 ;
   close(dirfd) ;
   store_entry_free(&e) ;
@@ -225,7 +250,7 @@ int storetool_show (int storefd, char const *id, int whole, buffer *b)
   left = e.size ;
   if (!whole)
   {
-    ok = kv(b, "id", store_str(&e, id)) && buffer_puts(b, "date: ") >= 0 && date(b, e.time) && buffer_puts(b, "\n") >= 0
+    ok = kv(b, "id", store_str(&e, id)) && buffer_puts(b, "date: ") >= 0 && date(b, e.time, 0) && buffer_puts(b, "\n") >= 0
       && kv(b, "ip", store_str(&e, ip)) && kv(b, "sender", store_str(&e, sender)) ;
     for (size_t i = 0 ; ok && i < e.rcpts.len ; i += strlen(e.rcpts.s + i) + 1)
       ok = kv(b, "recipient", e.rcpts.s + i) ;
@@ -266,7 +291,8 @@ int storetool_show (int storefd, char const *id, int whole, buffer *b)
   return ok ;
 }
 
-static int purgedir (int storefd, char const *sub, uint64_t age, time_t now, unsigned int *removed)
+/* removes what is at least age old in sub; with dry, only names it on b */
+static int purgedir (int storefd, char const *sub, uint64_t age, time_t now, int dry, buffer *b, unsigned int *removed)
 {
   stralloc sa = STRALLOC_ZERO, list = STRALLOC_ZERO ;
   size_t n ;
@@ -279,7 +305,8 @@ static int purgedir (int storefd, char const *sub, uint64_t age, time_t now, uns
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue ;
     if (S_ISDIR(st.st_mode) || now < st.st_mtime || (uint64_t)(now - st.st_mtime) < age) continue ;
     /* unlinkat removes a symbolic link itself, never what it points to */
-    if (unlinkat(dirfd, name, 0) < 0) { if (errno != ENOENT) ok = 0 ; continue ; }
+    if (!dry && unlinkat(dirfd, name, 0) < 0) { if (errno != ENOENT) ok = 0 ; continue ; }
+    if (b && (buffer_puts(b, name) < 0 || buffer_puts(b, "\n") < 0)) ok = 0 ;
     if (removed) (*removed)++ ;
   }
   close(dirfd) ;
@@ -287,10 +314,12 @@ static int purgedir (int storefd, char const *sub, uint64_t age, time_t now, uns
   return ok ;
 }
 
-int storetool_purge (int storefd, uint64_t age, time_t now, unsigned int *removed)
+int storetool_purge (int storefd, uint64_t age, time_t now, int dry, buffer *b, unsigned int *removed)
 {
   *removed = 0 ;
-  return purgedir(storefd, "new", age, now, removed) & purgedir(storefd, "tmp", 129600, now, 0) ;
+  if (dry) return purgedir(storefd, "new", age, now, 1, b, removed) && (!b || buffer_flush(b)) ;
+  return purgedir(storefd, "new", age, now, 0, b, removed) & purgedir(storefd, "tmp", 129600, now, 0, 0, 0)
+    && (!b || buffer_flush(b)) ;
 }
 
 int storetool_delete (int storefd, char const *id)

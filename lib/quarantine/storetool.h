@@ -32,11 +32,15 @@ struct storetool_filter_s
   char const *signature ;
   char const *sender ;
   char const *rcpt ;        /* matches if any recipient does */
+  unsigned int local : 1 ;  /* dates in local time, with the offset */
+  unsigned int bare : 1 ;   /* no header row, no total: for scripts */
 } ;
 
-/* One line per entry, oldest first: ID DATE IP SENDER NRCPT SIGNATURE
-   SIZE ACTION, each value one token (xtext, "-" when empty, "<>" for the
-   null sender). Entries that cannot be read are counted in *bad. */
+/* A header row, then one line per entry, oldest first: ID DATE IP SENDER
+   NRCPT SIGNATURE SIZE ACTION RECIPIENTS, each value one token (xtext,
+   "-" when empty, "<>" for the null sender, the recipients
+   comma-separated), then "total: N entries, M bytes". Entries that cannot
+   be read are counted in *bad. */
 extern int storetool_list (int storefd, storetool_filter const *f, buffer *b, unsigned int *bad) ;
 
 /* The header block of entry id as key: value lines, then the message's
@@ -47,13 +51,14 @@ extern int storetool_show (int storefd, char const *id, int whole, buffer *b) ;
    to the one address to, with QHPSIRELEASE=id; removes the entry once
    qmail-queue exited 0. When qmail-queue failed, *qqexit is its exit code
    (errno EIO); when the entry is locked by another release, errno is
-   EBUSY; gone, ENOENT. */
-extern int storetool_release (int storefd, char const *id, char const *to, char const *qq, int *qqexit) ;
+   EBUSY; gone, ENOENT. *nrcpt is the number of recipients it went to. */
+extern int storetool_release (int storefd, char const *id, char const *to, char const *qq, int *qqexit, size_t *nrcpt) ;
 
 /* Removes the entries of new/ kept at least age seconds ago, and files of
    tmp/ older than a day and a half (copies a crash left half made);
-   *removed counts the new/ ones. */
-extern int storetool_purge (int storefd, uint64_t age, time_t now, unsigned int *removed) ;
+   *removed counts the new/ ones, whose IDs go to b, one a line, unless b
+   is 0. With dry, nothing is removed: b and *removed say what would be. */
+extern int storetool_purge (int storefd, uint64_t age, time_t now, int dry, buffer *b, unsigned int *removed) ;
 
 /* Opens entry id of new/ and reads its block into e, locked (flock, no
    wait: EBUSY) if lock; *newfd is new/ itself. The entry's fd, or -1. */
