@@ -42,7 +42,7 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
-	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules src/qhpsi-report src/qhpsi-check
+	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules src/qhpsi-report src/qhpsi-check src/qhpsi-token
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so

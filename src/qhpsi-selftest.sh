@@ -1,23 +1,26 @@
 #!/bin/sh
 # qhpsi-selftest: sends the EICAR test message, EICAR nested deeper in zip
 # archives than clamd looks, and a clean control message through a running
-# SMTP service, and says what the virus scanner did.
-# Usage: qhpsi-selftest [-x] [-s host] [-p port] [-i localip] [-f sender]
+# SMTP service, and says what the virus scanner did. Run by root, the probes
+# carry a token made with the seal key (qhpsi-token): qmail-queue judges
+# them, answers with the verdict and keeps, delivers and notifies nothing.
+# Usage: qhpsi-selftest [-x] [-k] [-s host] [-p port] [-i localip] [-f sender]
 #        [-r recipient] [-t seconds]
 # Exit: 0 the scanner works, 1 it does not, 100 usage, 111 no connection.
 
 PROG=qhpsi-selftest
 usage() {
-  echo "usage: $PROG [-x] [-s host] [-p port] [-i localip] [-f sender] [-r recipient] [-t seconds]" >&2
+  echo "usage: $PROG [-x] [-k] [-s host] [-p port] [-i localip] [-f sender] [-r recipient] [-t seconds]" >&2
   exit 100
 }
 die() { echo "$PROG: fatal: $*" >&2; exit "${2:-100}"; }
 
 QMAILHOME=${QMAILHOME:-/var/qmail}
-host=127.0.0.1 port=25 localip= sender= rcpt= seconds=60 strict=0
-while getopts xs:p:i:f:r:t: o; do
+host=127.0.0.1 port=25 localip= sender= rcpt= seconds=60 strict=0 plain=0
+while getopts xks:p:i:f:r:t: o; do
   case $o in
     x) strict=1 ;;
+    k) plain=1 ;;
     s) host=$OPTARG ;;
     p) port=$OPTARG ;;
     i) localip=$OPTARG ;;
@@ -44,7 +47,7 @@ case "$sender$rcpt$helo" in *[\<\>\ \	]*) die "addresses may not hold blanks or 
 # to it on fd 7. It prints one line: the step that ended the dialogue, then
 # the server's code and text ("message 554 ..."), or "lost STEP".
 session=$(cat <<'EOF'
-kind=$1 sender=$2 rcpt=$3 helo=$4 nested=$5
+kind=$1 sender=$2 rcpt=$3 helo=$4 nested=$5 token=$6
 cr=$(printf '\r')
 code= text=
 reply() {
@@ -73,6 +76,7 @@ message() {
   echo "Subject: qhpsi-selftest $kind message $now"
   echo "Date: $(LC_ALL=C date -R)"
   echo "Message-ID: <qhpsi-selftest.$kind.$now.$$@$helo>"
+  [ -z "$token" ] || echo "X-QHPSI-Selftest: $token"
   echo "MIME-Version: 1.0"
   if [ "$kind" = clean ]; then
     echo "Content-Type: text/plain; charset=us-ascii"
@@ -174,10 +178,24 @@ trap 'rm -f "$err"' EXIT
 limit=
 command -v timeout >/dev/null && limit="timeout $seconds"
 
+# the probes' token: one for the whole run (qmail-queue honours it for an
+# hour); without it (-k, not root, no seal key) they are mail like any other
+token=
+if [ $plain = 0 ]; then
+  for t in "$(dirname "$0")/qhpsi-token" "$QMAILHOME/bin/qhpsi-token"; do
+    [ -x "$t" ] && token=$(QMAILHOME=$QMAILHOME "$t" 2>/dev/null) && break
+  done
+  if [ -n "$token" ]; then
+    echo "probes: marked as self-test probes: judged, then neither delivered, kept nor notified"
+  else
+    echo "probes: not marked (no qhpsi-token, not root, or no control/qhpsikey): they are delivered as any mail"
+  fi
+fi
+
 # send KIND: the session's line in $result; 111 when there was no dialogue
 send() {
   result=$($limit tcpclient -RHl0 ${localip:+-i "$localip"} -T 10 "$host" "$port" \
-    sh -c "$session" session "$1" "$sender" "$rcpt" "$helo" "$nested" 2>"$err")
+    sh -c "$session" session "$1" "$sender" "$rcpt" "$helo" "$nested" "$token" 2>"$err")
   rc=$?
   [ -n "$result" ] && return 0
   if [ "$rc" = 124 ]; then why="no answer within $seconds seconds"
@@ -195,6 +213,12 @@ case $result in
   "message 2"*)
     eicar=accepted
     echo "accepted: $(answer)"
+    if [ -n "$token" ]; then
+      echo "  A marked probe is accepted only when judged clean or not scanned: the scanner"
+      echo "  missed EICAR, this client is not scanned, or the service's qmail-queue does not"
+      echo "  know the token (another control/qhpsikey): then it was queued as any mail."
+      status=1
+    else
     echo "  The EICAR message was queued: as designed if REJECTVIRUS=0 applies to this"
     echo "  client (with REJECTVIRUS=2 it was dropped, action=blackhole in the log, and"
     echo "  never arrives). Otherwise it must reach $rcpt"
@@ -208,11 +232,13 @@ case $result in
       echo "  A tcp.smtp rule gives $localip REJECTVIRUS=0 (LWQ's 127.: relay rule?): give it"
       echo "  one of its own, $localip:allow,REJECTVIRUS=\"1\" (INSTALL, step 5); qhpsi-check -i $localip shows it."
     }
+    fi
     ;;
   "message 5"*)
     eicar=refused
     echo "refused: $(answer)"
     echo "  The scanner found the EICAR test file and the message was refused."
+    [ -z "$token" ] || echo "  (A marked probe judged infected is refused whatever REJECTVIRUS says.)"
     ;;
   "message 4"*)
     echo "temporary failure: scanner error? $(answer)"
@@ -235,7 +261,14 @@ send nested || exit 111
 case $result in
   "message 2"*)
     echo "nested archive accepted: $(answer)"
-    if [ "$eicar" = refused ]; then
+    if [ -n "$token" ] && [ "$eicar" = refused ]; then
+      echo "  clamd's limits read as clean: EICAR was found, EICAR nested deeper than"
+      echo "  clamd looks was not. Set AlertExceedsMax yes in clamd.conf and restart clamd."
+      status=1
+    elif [ -n "$token" ]; then
+      echo "  The probe was judged clean or not scanned (see above)."
+      status=1
+    elif [ "$eicar" = refused ]; then
       echo "  clamd's limits read as clean: EICAR was refused, EICAR nested deeper than"
       echo "  clamd looks was not. Set AlertExceedsMax yes in clamd.conf and restart clamd."
       status=1

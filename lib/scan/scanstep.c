@@ -158,7 +158,7 @@ static int reuse (queue *q, seal_key const *k, seal_found const *f, verdict_logl
 static int loadkey (seal_key *k)
 {
   char *fn = paths_join(paths_home, "control/qhpsikey") ;
-  int ok = fn && seal_loadkey(fn, k) ;
+  int ok = fn && seal_loadkey(fn, k, 0) ;
   free(fn) ;
   return ok ;
 }
@@ -266,12 +266,13 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   verdict_limits(p, r) ;
 
   a = verdict_decide(p, r, e, &hdr) ;
-  /* a probe of qhpsi-selftest: judged and answered as any message, then
-     neither delivered, kept nor notified */
-  if (sealing && a != ACTION_TEMPFAIL && seal_selftest(&key, q->messfd, q->messlen, q->start))
+  /* a probe of qhpsi-selftest: judged, and the verdict is the answer,
+     whatever the policy: infected refused, an error deferred, clean
+     accepted; and never delivered, kept nor notified */
+  if (sealing && seal_selftest(&key, q->messfd, q->messlen, q->start))
   {
     probe = 1 ;
-    if (a != ACTION_REFUSE) a = ACTION_SELFTEST ;
+    a = r->verdict == QHPSI_INFECTED ? ACTION_REFUSE : r->verdict == QHPSI_CLEAN ? ACTION_SELFTEST : ACTION_TEMPFAIL ;
   }
   l.route = route ;
   l.verdict = verdictname(r) ;

@@ -27,10 +27,11 @@ struct seal_key_s
 } ;
 
 /* Reads the key file fn: a regular file, no symbolic link, owned by the
-   effective uid, no access for group or others, SEAL_KEYMIN to SEAL_KEYMAX
-   bytes. 1 loaded; 0 with errno: ENOENT none, EPERM owner or mode wrong,
-   EINVAL wrong size. Without a key nothing is sealed or recognised. */
-extern int seal_loadkey (char const *fn, seal_key *k) ;
+   effective uid (any owner with anyowner: root reading the queue user's
+   key), no access for group or others, SEAL_KEYMIN to SEAL_KEYMAX bytes.
+   1 loaded; 0 with errno: ENOENT none, EPERM owner or mode wrong, EINVAL
+   wrong size. Without a key nothing is sealed or recognised. */
+extern int seal_loadkey (char const *fn, seal_key *k, int anyowner) ;
 
 /* HMAC-SHA256 of s (len bytes) under k, into mac (32 bytes). */
 extern void seal_hmac (seal_key const *k, char const *s, size_t len, unsigned char *mac) ;
