@@ -15,7 +15,8 @@
 #include "quarantine/maildir.h"
 
 /* ---- header scan: a byte-at-a-time automaton, so a header split across
-   reads, folded lines and CRLF all need no buffering */
+   reads, folded lines and CRLF all need no buffering. Tagged is "virus
+   found" (a scanner's signature) or "rule matched" (a content rule). */
 
 enum
 {
@@ -37,8 +38,24 @@ enum
 static char const *const hs_names[2] = { "x-qhpsi", "received" } ;
 #define HS_XQHPSI 1u
 #define HS_RECEIVED 2u
-static char const hs_value[] = "virus found" ;
-#define HS_VALUELEN (sizeof hs_value - 1)
+static char const *const hs_values[2] = { "virus found", "rule matched" } ;
+#define HS_ALLVALUES 3u
+
+/* keeps the values whose byte at h->pos is c; 1 if one is left */
+static int hs_value (headerscan *h, char c)
+{
+  for (unsigned int i = 0 ; i < 2 ; i++)
+    if (h->values & (1u << i) && hs_values[i][h->pos] != c) h->values &= ~(1u << i) ;
+  return h->values != 0 ;
+}
+
+/* 1 if a value still matching is whole */
+static int hs_valuedone (headerscan const *h)
+{
+  for (unsigned int i = 0 ; i < 2 ; i++)
+    if (h->values & (1u << i) && !hs_values[i][h->pos]) return 1 ;
+  return 0 ;
+}
 
 static int hs_lower (char c)
 {
@@ -99,7 +116,7 @@ static void hs_byte (headerscan *h, char c)
       if (c == ':')
       {
         if (h->names == HS_RECEIVED) { h->state = HS_CLEAN ; return ; }
-        h->pos = 0 ; h->state = HS_VALUE ; return ;
+        h->pos = 0 ; h->values = HS_ALLVALUES ; h->state = HS_VALUE ; return ;
       }
       h->state = HS_SKIP ;
       goto again ;
@@ -109,11 +126,12 @@ static void hs_byte (headerscan *h, char c)
       if (hs_blank(c))
       {
         if (!h->pos) return ;  /* blanks before the value */
-        if (hs_value[h->pos] == ' ') { h->pos++ ; h->state = HS_VALUESP ; return ; }
+        if (hs_value(h, ' ')) { h->pos++ ; h->state = HS_VALUESP ; return ; }
       }
-      else if (hs_lower(c) == hs_value[h->pos])
+      else if (c && hs_value(h, hs_lower(c)))
       {
-        if (++h->pos == HS_VALUELEN) h->state = HS_TAGGED ;
+        h->pos++ ;
+        if (hs_valuedone(h)) h->state = HS_TAGGED ;
         return ;
       }
       h->state = HS_SKIP ;

@@ -20,8 +20,9 @@ struct headerscan_s
   unsigned char resume ;  /* value state a continuation line resumes, or 0 */
   unsigned char pos ;     /* bytes of the name or value pattern matched */
   unsigned char names ;   /* field names still matching, one bit each */
+  unsigned char values ;  /* values still matching, one bit each */
 } ;
-#define HEADERSCAN_ZERO { .state = 0, .resume = 0, .pos = 0, .names = 0 }
+#define HEADERSCAN_ZERO { .state = 0, .resume = 0, .pos = 0, .names = 0, .values = 0 }
 
 /* Feeds the next len bytes. Returns 1 once the header is tagged, 0 once it
    ended untagged, -1 while undecided; at the end of input, -1 means untagged.

@@ -31,13 +31,13 @@ int notice_fmt (stralloc *sa, notice const *n)
      blanks or parentheses); the address was checked by the policy */
   if (!stralloc_cats(sa, "X-QHPSI: notice\nDate: ") || !stralloc_catb(sa, date, dl)
    || !stralloc_cats(sa, "From: MAILER-DAEMON\nTo: ") || !xtext_cat(sa, n->to)
-   || !stralloc_cats(sa, "\nSubject: qhpsi: virus found")) return 0 ;
+   || !stralloc_cats(sa, n->rule ? "\nSubject: qhpsi: rule matched" : "\nSubject: qhpsi: virus found")) return 0 ;
   if (n->signature && *n->signature && !(stralloc_cats(sa, " (") && stralloc_cats(sa, n->signature) && stralloc_cats(sa, ")")))
     return 0 ;
   if (!stralloc_cats(sa, "\nAuto-Submitted: auto-generated\nMIME-Version: 1.0\n"
     "Content-Type: text/plain; charset=us-ascii\n\n"
     "qmail-queue caught a message. Addresses are xtext (+XX is byte XX).\n\n")) return 0 ;
-  if (!item(sa, "signature", n->signature) || !item(sa, "client", n->ip)) return 0 ;
+  if (!item(sa, n->rule ? "rule" : "signature", n->signature) || !item(sa, "client", n->ip)) return 0 ;
   if (!(*sender ? item(sa, "sender", sender) : stralloc_cats(sa, "sender: <>\n"))) return 0 ;
   num[uint64_fmt(num, e->nrcpt)] = 0 ;
   if (!item(sa, "recipients", num)) return 0 ;

@@ -22,6 +22,7 @@ struct notice_s
   char const *ip ;
   envelope const *env ;     /* the original envelope */
   char const *signature ;
+  int rule ;                /* the signature is a content rule's name */
   char const *action ;
   char const *qid ;         /* 0: not kept */
   uint64_t size ;

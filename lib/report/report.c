@@ -119,7 +119,8 @@ int report_line (report *r, char *s, size_t len)
   if (IS(8, "clean")) r->clean++ ;
   else if (IS(8, "infected"))
   {
-    r->infected++ ;
+    /* a content rule's match is no virus: counted apart */
+    if (vlen[9] > 5 && !memcmp(val[9], "rule:", 5)) r->rulehits++ ; else r->infected++ ;
     if (!bump(&r->sigs, &r->nsigs, val[9], vlen[9])
      || !bump(&r->ips, &r->nips, val[1], vlen[1])
      || !bump(&r->senders, &r->nsenders, val[2], vlen[2])) return 0 ;
@@ -275,6 +276,7 @@ int report_print (report *r, int mail, unsigned int n)
   if (!putnum("messages scanned: ", r->scanned)
    || !putnum("clean: ", r->clean)
    || !putnum("infected: ", r->infected)
+   || !putnum("rule matches: ", r->rulehits)
    || !putnum("scanner errors: ", r->error)
    || !putnum("timeouts: ", r->timeouts)
    || !putnum("other verdicts: ", r->other)
@@ -394,6 +396,7 @@ int report_html (report *r, unsigned int n)
   if (!put("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>qhpsi report for ") || !put(day)
    || !put("</title></head><body>\n<h1>qhpsi report for ") || !put(day) || !put("</h1>\n<table>\n")
    || !row("messages scanned", r->scanned) || !row("clean", r->clean) || !row("infected", r->infected)
+   || !row("rule matches", r->rulehits)
    || !row("scanner errors", r->error) || !row("timeouts", r->timeouts) || !row("other verdicts", r->other)
    || !row("refused", r->refused) || !row("tagged", r->tagged) || !row("blackholed", r->blackholed)
    || !row("forwarded", r->forwarded) || !row("tempfailed", r->tempfailed) || !row("quarantined", r->quarantined)

@@ -14,7 +14,7 @@ typedef struct report_s report ;
 struct report_s
 {
   time_t start, end ;
-  uint64_t scanned, clean, infected, error, other, timeouts ;
+  uint64_t scanned, clean, infected, rulehits, error, other, timeouts ;
   uint64_t refused, tagged, blackholed, forwarded, quarantined, tempfailed ;
   uint64_t malformed, otherlines, files ;
   uint64_t sealed, selftests ; /* route=seal and action=selftest* lines, not counted */

@@ -195,10 +195,21 @@ static int line_attach (struct cstate *c, char const *file, unsigned int ln, cha
   return r ;
 }
 
-/* one pattern a line, matched against "filename=NAME" */
+/* one pattern a line, matched against "filename=NAME"; a pattern is no
+   name to show a sender, so the rule is named LIST:LINE, LIST the list
+   file's base name without its extension */
 static int line_names (struct cstate *c, char const *file, unsigned int ln, char const *s, size_t n)
 {
-  return addrule(c, file, ln, RS_FILENAME, RA_NONE, s, n, s, n, "", 0, 0, 0, 0) ;
+  char name[80] ;
+  char const *base = strrchr(file, '/') ;
+  size_t bl ;
+  base = base ? base + 1 : file ;
+  bl = strcspn(base, ".") ;
+  if (!bl) bl = strlen(base) ;
+  if (bl > 60) bl = 60 ;
+  memcpy(name, base, bl) ;
+  bl += snprintf(name + bl, sizeof name - bl, ":%u", ln) ;
+  return addrule(c, file, ln, RS_FILENAME, RA_NONE, name, bl, s, n, "", 0, 0, 0, 0) ;
 }
 
 /* name::field::action::regex::reply:: */

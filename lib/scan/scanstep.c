@@ -132,10 +132,10 @@ static int reuse (queue *q, seal_key const *k, seal_found const *f, verdict_logl
   char const *open = strrchr(f->line, '('), *close = strrchr(f->line, ')') ;
   int ret ;
   if (!strcmp(f->verdict, "infected")) r->verdict = QHPSI_INFECTED ;
+  if (!strncmp(f->line, "X-QHPSI: rule matched", 21)) r->flags |= QHPSI_RESULT_RULE ;
   if (open && close > open + 1 && (size_t)(close - open) <= sizeof r->text)
   {
     open++ ;
-    if (!strncmp(open, "rule ", 5)) { r->flags |= QHPSI_RESULT_RULE ; open += 5 ; }
     memcpy(r->text, open, close - open) ;
     r->text[close - open] = 0 ;
     verdict_cleanname(r->text) ;
@@ -290,7 +290,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
      kept copy and the log line are what count */
   if (!probe && p->notify && r->verdict == QHPSI_INFECTED && a != ACTION_TEMPFAIL)
   {
-    notice n = { .to = p->notify, .ip = p->remoteip, .env = e, .signature = r->text,
+    notice n = { .to = p->notify, .ip = p->remoteip, .env = e, .signature = r->text, .rule = !!(r->flags & QHPSI_RESULT_RULE),
       .action = verdict_actionname(a), .qid = qid[0] ? qid : 0, .size = size, .when = q->start } ;
     int nr = notice_queue(&n, qp, q->start, getuid()) ;
     if (nr) snprintf(nerr, sizeof nerr, "unable to queue it: exit %d", nr) ;
@@ -350,6 +350,8 @@ int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
   if (!p->customerr || fstat(6, &st) < 0 || !S_ISFIFO(st.st_mode)) return e ;
   if (e == QQ_VIRUS && r->verdict == QHPSI_INFECTED && r->reply[0])
     n = customreply(msg, sizeof msg, r->reply) ;
+  else if (e == QQ_VIRUS && r->flags & QHPSI_RESULT_RULE)
+    n = snprintf(msg, sizeof msg, "Dmessage refused by content rule%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;
   else if (e == QQ_VIRUS)
     n = snprintf(msg, sizeof msg, "Dmessage contains virus%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;
   else if (e == QQ_REFUSED)

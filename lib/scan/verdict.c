@@ -53,11 +53,11 @@ void verdict_limits (policy const *p, struct qhpsi_result *r)
   r->text[QHPSI_TEXTLEN - 1] = 0 ;
 }
 
+/* a scanner's find reads as a virus, a content rule's as a rule */
 static int virusline (stralloc *hdr, struct qhpsi_result const *r)
 {
-  if (!stralloc_cats(hdr, "X-QHPSI: virus found")) return 0 ;
-  if (r->text[0] && !(stralloc_cats(hdr, r->flags & QHPSI_RESULT_RULE ? " (rule " : " (")
-    && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
+  if (!stralloc_cats(hdr, r->flags & QHPSI_RESULT_RULE ? "X-QHPSI: rule matched" : "X-QHPSI: virus found")) return 0 ;
+  if (r->text[0] && !(stralloc_cats(hdr, " (") && stralloc_cats(hdr, r->text) && stralloc_cats(hdr, ")")))
     return 0 ;
   return stralloc_cats(hdr, "\n") ;
 }

@@ -33,6 +33,12 @@ static void test_header (void)
 {
   TAG("X-QHPSI: virus found (Eicar-Signature)\nReceived: x\n\nbody\n", 1, "tagged first line") ;
   TAG("X-QHPSI: virus found\n\n", 1, "tagged without a name") ;
+  TAG("X-QHPSI: rule matched (klez)\nReceived: x\n\nbody\n", 1, "a rule's match is tagged too") ;
+  TAG("X-QHPSI:  Rule\n  Matched (x)\n\n", 1, "a rule's match, folded, any case") ;
+  TAG("X-QHPSI: rule found (x)\n\n", 0, "neither value") ;
+  TAG("X-QHPSI: virus matched (x)\n\n", 0, "half of each is neither") ;
+  TAG("X-QHPSI: released (1.2.3.4)\nX-QHPSI-Seal: 1 released 1 ab\n\n", 0, "released is not tagged") ;
+  TAG("X-QHPSI: rule\0matched (x)\n\n", 0, "a NUL is no blank") ;
   TAG("x-qhpsi: Virus FOUND (x)\n\n", 1, "name and value in any case") ;
   TAG("Delivered-To: u@x\nReturn-Path: <a@b>\nX-QHPSI: virus found (x)\nReceived: x\n\nbody\n", 1, "tagged after qmail-local's fields") ;
   /* only the fields above the first Received: count (a sender's own lines

@@ -142,8 +142,8 @@ int main (void)
     ACT(QHPSI_ACTION_REFUSE, ACTION_REFUSE, "", "REFUSE over REJECTVIRUS=0") ;
     ACT(QHPSI_ACTION_BLACKHOLE, ACTION_BLACKHOLE, "", "BLACKHOLE over VIRUSFORWARD") ;
     ACT(QHPSI_ACTION_TRAP, ACTION_TRAP, "", "TRAP") ;
-    ACT(QHPSI_ACTION_BACK, ACTION_BACK, "X-QHPSI: virus found (rule Klez)\n", "BACK") ;
-    ACT(QHPSI_ACTION_TAG, ACTION_TAG, "X-QHPSI: virus found (rule Klez)\n", "TAG, not forwarded") ;
+    ACT(QHPSI_ACTION_BACK, ACTION_BACK, "X-QHPSI: rule matched (Klez)\n", "BACK") ;
+    ACT(QHPSI_ACTION_TAG, ACTION_TAG, "X-QHPSI: rule matched (Klez)\n", "TAG, not forwarded") ;
     CHECK(!strcmp(verdict_actionname(ACTION_TRAP), "trap") && !strcmp(verdict_actionname(ACTION_BACK), "back")
       && !strcmp(verdict_actionname(ACTION_TAG), "tag"), "action names") ;
     CHECK(verdict_keep(&q, &r, ACTION_REFUSE) && !verdict_keep(&q, &r, ACTION_TAG), "QHPSIQUARANTINE=1 keeps, but not TAG") ;
