@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline mime
+FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline mime seal
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -26,6 +26,7 @@ $(FUZZOBJ)/fuzz-clamdreply $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c
 $(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/scan/msgid.o $(FUZZOBJ)/scan/verdict.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/quarantine/store.o $(FUZZOBJ)/queue/envelope.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/scan/wire.o $(FUZZOBJ)/queue/xtext.o
+$(FUZZOBJ)/fuzz-seal: $(FUZZOBJ)/scan/seal.o
 $(FUZZOBJ)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h lib/*/*.h include/*.h
 	@mkdir -p $(FUZZOBJ)
 	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(LIBS) -ldl
