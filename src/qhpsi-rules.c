@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,9 +15,10 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 
+#include "queue/received.h"
 #include "rules/rules.h"
 
-#define USAGE "qhpsi-rules -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [message|-] | qhpsi-rules -T [-q ...] [-a ...] [-n ...] [-h ...] [-f sender] [message|-]"
+#define USAGE "qhpsi-rules -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [-Q] [message|-] | qhpsi-rules -T [-k] [-q ...] [-a ...] [-n ...] [-h ...] [-f sender] [-Q] [message|-]"
 
 static struct rules *R ;
 
@@ -35,8 +37,29 @@ static void explain (void *ctx, uint32_t i, char const *what, size_t len, int co
   printf("%s\n", n < len ? "..." : "") ;
 }
 
-static int test (char const *file, int temporary, char const *sender, char const *msgfile)
+/* -Q: a queued message (queue/mess, a quarantined copy): the lines this
+   server put above qmail-queue's Received line, and that line, are not
+   part of what was received */
+static size_t queuedhead (char const *s, size_t len)
 {
+  size_t i = 0 ;
+  while (i < len)
+  {
+    size_t n = received_len(s + i, len - i) ;
+    char const *nl ;
+    if (n) return i + n ;
+    if (!(len - i > 7 && !strncasecmp(s + i, "X-QHPSI", 7)) && !(len - i > 16 && !strncasecmp(s + i, "X-Quarantine-ID:", 16))
+     && (!i || (s[i] != ' ' && s[i] != '\t'))) break ;
+    nl = memchr(s + i, '\n', len - i) ;
+    if (!nl) break ;
+    i = nl - s + 1 ;
+  }
+  strerr_dief1x(100, "-Q: not a queued message: no qmail-queue Received line at its head") ;
+}
+
+static int test (char const *file, int temporary, char const *sender, char const *msgfile, int queued)
+{
+  size_t skip = 0 ;
   char err[256] ;
   uint32_t hit ;
   int allowed, fd, r ;
@@ -86,8 +109,10 @@ static int test (char const *file, int temporary, char const *sender, char const
       len += n ;
     }
   }
-  printf("message: %zu bytes\n", len) ;
-  r = rules_match(R, msg, len, sender, &hit, &allowed, &explain, 0, err, sizeof err) ;
+  if (queued) skip = queuedhead(msg, len) ;
+  if (skip) printf("message: %zu bytes as received (%zu bytes of queue header before it not counted)\n", len - skip, skip) ;
+  else printf("message: %zu bytes\n", len) ;
+  r = rules_match(R, msg ? msg + skip : "", len - skip, sender, &hit, &allowed, &explain, 0, err, sizeof err) ;
   if (r < 0) { fflush(stdout) ; strerr_dief1x(111, err) ; }
   if (allowed) printf("verdict: clean (whitelisted)\n") ;
   else if (!r) printf("verdict: clean\n") ;
@@ -109,10 +134,10 @@ int main (int argc, char const *const *argv)
   char const **files = calloc(argc, sizeof *files) ;
   unsigned int n = 0 ;
   char err[512] ;
-  int opt, srctest = 0 ;
+  int opt, srctest = 0, queued = 0 ;
   PROG = "qhpsi-rules" ;
   if (!kinds || !files) strerr_diefu1sys(111, "allocate") ;
-  while ((opt = subgetopt_r(argc, argv, "o:q:a:n:h:t:f:T", &l)) != -1)
+  while ((opt = subgetopt_r(argc, argv, "o:q:a:n:h:t:f:TQ", &l)) != -1)
   {
     switch (opt)
     {
@@ -124,6 +149,7 @@ int main (int argc, char const *const *argv)
       case 't' : tfile = l.arg ; break ;
       case 'f' : sender = l.arg ; break ;
       case 'T' : srctest = 1 ; break ;
+      case 'Q' : queued = 1 ; break ;
       default : strerr_dieusage(100, USAGE) ;
     }
   }
@@ -136,14 +162,14 @@ int main (int argc, char const *const *argv)
     if (snprintf(tmp, sizeof tmp, "%s/qhpsi-rules.%ld.qrc", dir && *dir ? dir : "/tmp", (long)getpid()) >= (int)sizeof tmp)
       strerr_dief1x(100, "TMPDIR too long") ;
     if (!rules_compile(tmp, n, kinds, files, err, sizeof err)) strerr_dief1x(errno ? 111 : 100, err) ;
-    return test(tmp, 1, sender, argc ? argv[0] : 0) ;
+    return test(tmp, 1, sender, argc ? argv[0] : 0, queued) ;
   }
   if (tfile)
   {
     if (out || n || argc > 1) strerr_dieusage(100, USAGE) ;
-    return test(tfile, 0, sender, argc ? argv[0] : 0) ;
+    return test(tfile, 0, sender, argc ? argv[0] : 0, queued) ;
   }
-  if (!out || argc || sender) strerr_dieusage(100, USAGE) ;
+  if (!out || argc || sender || queued) strerr_dieusage(100, USAGE) ;
   if (!rules_compile(out, n, kinds, files, err, sizeof err))
   {
     if (errno) strerr_dief1x(111, err) ;
