@@ -272,6 +272,7 @@ int rulesread_file (struct cstate *c, enum rules_kind kind, char const *file)
     if (kind != RK_ATTACH) while (n && (line[n-1] == ' ' || line[n-1] == '\t')) n-- ;
     if (!n || line[0] == '#') continue ;
     if (kind == RK_ATTACH && strspn(line, " \t") == n) continue ;
+    if (memchr(line, 0, n)) { rulesread_refuse(c, file, ln, "a NUL byte in the line") ; continue ; }
     /* a refused line is named and counted, and reading goes on */
     if (!(*fn[kind])(c, file, ln, line, n))
     {
