@@ -135,8 +135,7 @@ int qhpsi_envelopeerror (int code, int messfd, unsigned long qp, char const *s, 
     if (whole) env.nrcpt++ ; else env.rcptpos = i ;
     whole = i ;
   }
-  if (!stralloc_catb(&env.sa, s, whole)) env.sa.len = 0 ;
-  if (!env.sa.len) env.nrcpt = 0 ;
+  if (!whole || !stralloc_catb(&env.sa, s, whole)) { env.sa.len = 0 ; env.nrcpt = 0 ; }
   if (msgid_read(messfd, msgid)) l.msgid = msgid ;
   if (fstat(messfd, &st) == 0) l.size = st.st_size ;
   snprintf(bad.text, sizeof bad.text, "%s", code == QQ_ADDRTOOLONG ? "address too long" : code == QQ_ENVELOPE ? "envelope format error"
