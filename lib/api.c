@@ -124,7 +124,7 @@ int qhpsi_envelopeerror (int code, int messfd, unsigned long qp, char const *s, 
   char msgid[MSGID_MAX + 1] ;
   struct stat st ;
   size_t i = 0, whole = 0 ;
-  if (!ready || !pol.qhpsi) return code ;
+  if (!ready || (!pol.qhpsi && !pol.skipempty)) return code ;
   /* the entries read whole: the sender first, then recipients */
   env.sa.len = 0 ; env.nrcpt = 0 ; env.rcptpos = 0 ;
   while (i < len)
