@@ -48,7 +48,7 @@ SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so
 PLUGLIBS_clamav = -lclamav
 # ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
-RULESOBJ = lib/rules/rules.o lib/rules/rulesc.o
+RULESOBJ = lib/rules/rules.o lib/rules/rulesc.o lib/rules/rulesread.o
 RULESLIBS = -lhs -lpcre2-8
 # the plugin only loads and matches: Hyperscan's runtime library, which
 # needs no C++ runtime, is enough and loads in a fraction of the time

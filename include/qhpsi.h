@@ -48,4 +48,10 @@ extern int qhpsi_scan (int messfd, char const *messfn, unsigned long qp, char co
    what it changed before returning QHPSI_GOON. */
 extern int qhpsi_scanqueued (char const *messfn, char const *intdfn, unsigned long qp) ;
 
+/* For a message whose envelope was refused (11, 91, or 54 / 51 while
+   reading it) when QHPSI is set (empty too): writes its log line (action=envelope)
+   and returns code. messfd holds the message as written so far; env,
+   envlen: the envelope as read so far (its whole entries are logged). */
+extern int qhpsi_envelopeerror (int code, int messfd, unsigned long qp, char const *env, size_t envlen) ;
+
 #endif

@@ -19,6 +19,7 @@
 #include "policy/policy.h"
 #include "queue/qqexit.h"
 #include "queue/queue.h"
+#include "scan/msgid.h"
 #include "scan/scanstep.h"
 #include "scan/verdict.h"
 
@@ -113,6 +114,34 @@ int qhpsi_scan (int messfd, char const *messfn, unsigned long qp, char const **e
   r = step(&q, qp) ;
   if (r == QHPSI_GOON) { *e = env.sa.s ; *elen = env.sa.len ; }
   return r ;
+}
+
+int qhpsi_envelopeerror (int code, int messfd, unsigned long qp, char const *s, size_t len)
+{
+  struct qhpsi_result bad = { .verdict = QHPSI_ERROR } ;
+  verdict_logline l = { .qp = qp, .ip = pol.remoteip, .env = &env, .route = "none", .verdict = "none",
+    .r = &bad, .action = "envelope" } ;
+  char msgid[MSGID_MAX + 1] ;
+  struct stat st ;
+  size_t i = 0, whole = 0 ;
+  if (!ready || (!pol.qhpsi && !pol.skipempty)) return code ;
+  /* the entries read whole: the sender first, then recipients */
+  env.sa.len = 0 ; env.nrcpt = 0 ; env.rcptpos = 0 ;
+  while (i < len)
+  {
+    char const *z = memchr(s + i, 0, len - i) ;
+    if (!z || s[i] != (i ? 'T' : 'F')) break ;
+    i = z - s + 1 ;
+    if (whole) env.nrcpt++ ; else env.rcptpos = i ;
+    whole = i ;
+  }
+  if (!whole || !stralloc_catb(&env.sa, s, whole)) { env.sa.len = 0 ; env.nrcpt = 0 ; }
+  if (msgid_read(messfd, msgid)) l.msgid = msgid ;
+  if (fstat(messfd, &st) == 0) l.size = st.st_size ;
+  snprintf(bad.text, sizeof bad.text, "%s", code == QQ_ADDRTOOLONG ? "address too long" : code == QQ_ENVELOPE ? "envelope format error"
+    : code == QQ_NOMEM ? "out of memory" : "unable to read the envelope") ;
+  verdict_log(&l) ;
+  return code ;
 }
 
 /* intd: "u<uid>\0p<pid>\0" then the envelope */

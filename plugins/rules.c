@@ -14,6 +14,7 @@
 
 #include "qhpsi-plugin.h"
 #include "policy/policy.h"
+#include "queue/received.h"
 #include "rules/rules.h"
 
 static void say (struct qhpsi_result *r, enum qhpsi_verdict v, char const *fmt, ...)
@@ -38,6 +39,7 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *res)
   struct rules *r ;
   char err[QHPSI_TEXTLEN] ;
   char *msg = 0 ;
+  size_t skip ;
   uint32_t hit ;
   int fd, allowed, v ;
 
@@ -60,7 +62,11 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *res)
     msg = mmap(0, m->size, PROT_READ, MAP_PRIVATE, m->fd, 0) ;
     if (msg == MAP_FAILED) { rules_free(r) ; say(res, QHPSI_ERROR, "rules: unable to map the message: %s", strerror(errno)) ; return ; }
   }
-  v = rules_match(r, msg ? msg : "", m->size, m->sender, &hit, &allowed, 0, 0, err, sizeof err) ;
+  /* the rules see the message as qmail-queue received it, as qmfilt did:
+     without its own Received line, whose length depends on the pid and
+     the caller, so that a size window means the same for every submitter */
+  skip = msg ? received_len(msg, m->size) : 0 ;
+  v = rules_match(r, msg ? msg + skip : "", m->size - skip, m->sender, &hit, &allowed, 0, 0, err, sizeof err) ;
   if (msg) munmap(msg, m->size) ;
   if (v < 0) say(res, QHPSI_ERROR, "rules: %s", err) ;
   else if (!v) res->verdict = QHPSI_CLEAN ;

@@ -7,16 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
+#include <skalibs/types.h>
 
+#include "queue/received.h"
 #include "rules/rules.h"
 
-#define USAGE "qhpsi-rules -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [message|-] | qhpsi-rules -T [-q ...] [-a ...] [-n ...] [-h ...] [-f sender] [message|-]"
+#define USAGE "qhpsi-rules [-k] -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [-Q] [message|-] | qhpsi-rules -T [-k] [-q ...] [-a ...] [-n ...] [-h ...] [-f sender] [-Q] [message|-]"
 
 static struct rules *R ;
 
@@ -35,8 +38,29 @@ static void explain (void *ctx, uint32_t i, char const *what, size_t len, int co
   printf("%s\n", n < len ? "..." : "") ;
 }
 
-static int test (char const *file, int temporary, char const *sender, char const *msgfile)
+/* -Q: a queued message (queue/mess, a quarantined copy): the lines this
+   server put above qmail-queue's Received line, and that line, are not
+   part of what was received */
+static size_t queuedhead (char const *s, size_t len)
 {
+  size_t i = 0 ;
+  while (i < len)
+  {
+    size_t n = received_len(s + i, len - i) ;
+    char const *nl ;
+    if (n) return i + n ;
+    if (!(len - i > 7 && !strncasecmp(s + i, "X-QHPSI", 7)) && !(len - i > 16 && !strncasecmp(s + i, "X-Quarantine-ID:", 16))
+     && (!i || (s[i] != ' ' && s[i] != '\t'))) break ;
+    nl = memchr(s + i, '\n', len - i) ;
+    if (!nl) break ;
+    i = nl - s + 1 ;
+  }
+  strerr_dief1x(100, "-Q: not a queued message: no qmail-queue Received line at its head") ;
+}
+
+static int test (char const *file, int temporary, char const *sender, char const *msgfile, int queued)
+{
+  size_t skip = 0 ;
   char err[256] ;
   uint32_t hit ;
   int allowed, fd, r ;
@@ -86,8 +110,10 @@ static int test (char const *file, int temporary, char const *sender, char const
       len += n ;
     }
   }
-  printf("message: %zu bytes\n", len) ;
-  r = rules_match(R, msg, len, sender, &hit, &allowed, &explain, 0, err, sizeof err) ;
+  if (queued) skip = queuedhead(msg, len) ;
+  if (skip) printf("message: %zu bytes as received (%zu bytes of queue header before it not counted)\n", len - skip, skip) ;
+  else printf("message: %zu bytes\n", len) ;
+  r = rules_match(R, msg ? msg + skip : "", len - skip, sender, &hit, &allowed, &explain, 0, err, sizeof err) ;
   if (r < 0) { fflush(stdout) ; strerr_dief1x(111, err) ; }
   if (allowed) printf("verdict: clean (whitelisted)\n") ;
   else if (!r) printf("verdict: clean\n") ;
@@ -101,6 +127,33 @@ static int test (char const *file, int temporary, char const *sender, char const
   return r ;
 }
 
+/* every line not taken, named: fatal without -k, a warning with it */
+static void refused (void *ctx, char const *file, unsigned int line, char const *why)
+{
+  char n[UINT_FMT] ;
+  n[uint_fmt(n, line)] = 0 ;
+  if (*(int const *)ctx) strerr_warnw(file, ":", n, ": line skipped: ", why) ;
+  else strerr_warn(PROG, ": fatal: ", file, ":", n, ": ", why) ;
+}
+
+/* compiles, or dies: 100 for refused lines (without -k) or a rule set
+   Hyperscan cannot build, 111 for a system error; returns the number of
+   lines -k skipped */
+static unsigned int compile (char const *out, unsigned int n, enum rules_kind const *kinds, char const *const *files, int keep)
+{
+  struct rules_compileopt o = { .keep = keep, .refused = &refused, .ctx = &keep } ;
+  char err[512] ;
+  if (!rules_compile(out, n, kinds, files, &o, err, sizeof err)) strerr_dief1x(errno ? 111 : 100, err) ;
+  if (o.nrefused)
+  {
+    char a[UINT_FMT], b[UINT32_FMT] ;
+    a[uint_fmt(a, o.nrefused)] = 0 ;
+    b[uint32_fmt(b, o.nrules)] = 0 ;
+    strerr_warnw(a, o.nrefused > 1 ? " lines" : " line", " skipped (-k); ", b, " rules compiled") ;
+  }
+  return o.nrefused ;
+}
+
 int main (int argc, char const *const *argv)
 {
   subgetopt l = SUBGETOPT_ZERO ;
@@ -108,11 +161,10 @@ int main (int argc, char const *const *argv)
   enum rules_kind *kinds = calloc(argc, sizeof *kinds) ;
   char const **files = calloc(argc, sizeof *files) ;
   unsigned int n = 0 ;
-  char err[512] ;
-  int opt, srctest = 0 ;
+  int opt, srctest = 0, queued = 0, keep = 0 ;
   PROG = "qhpsi-rules" ;
   if (!kinds || !files) strerr_diefu1sys(111, "allocate") ;
-  while ((opt = subgetopt_r(argc, argv, "o:q:a:n:h:t:f:T", &l)) != -1)
+  while ((opt = subgetopt_r(argc, argv, "o:q:a:n:h:t:f:TQk", &l)) != -1)
   {
     switch (opt)
     {
@@ -124,6 +176,8 @@ int main (int argc, char const *const *argv)
       case 't' : tfile = l.arg ; break ;
       case 'f' : sender = l.arg ; break ;
       case 'T' : srctest = 1 ; break ;
+      case 'Q' : queued = 1 ; break ;
+      case 'k' : keep = 1 ; break ;
       default : strerr_dieusage(100, USAGE) ;
     }
   }
@@ -135,19 +189,15 @@ int main (int argc, char const *const *argv)
     if (out || tfile || argc > 1) strerr_dieusage(100, USAGE) ;
     if (snprintf(tmp, sizeof tmp, "%s/qhpsi-rules.%ld.qrc", dir && *dir ? dir : "/tmp", (long)getpid()) >= (int)sizeof tmp)
       strerr_dief1x(100, "TMPDIR too long") ;
-    if (!rules_compile(tmp, n, kinds, files, err, sizeof err)) strerr_dief1x(errno ? 111 : 100, err) ;
-    return test(tmp, 1, sender, argc ? argv[0] : 0) ;
+    compile(tmp, n, kinds, files, keep) ;
+    return test(tmp, 1, sender, argc ? argv[0] : 0, queued) ;
   }
   if (tfile)
   {
-    if (out || n || argc > 1) strerr_dieusage(100, USAGE) ;
-    return test(tfile, 0, sender, argc ? argv[0] : 0) ;
+    if (out || n || keep || argc > 1) strerr_dieusage(100, USAGE) ;
+    return test(tfile, 0, sender, argc ? argv[0] : 0, queued) ;
   }
-  if (!out || argc || sender) strerr_dieusage(100, USAGE) ;
-  if (!rules_compile(out, n, kinds, files, err, sizeof err))
-  {
-    if (errno) strerr_dief1x(111, err) ;
-    strerr_dief1x(100, err) ;
-  }
-  return 0 ;
+  if (!out || argc || sender || queued) strerr_dieusage(100, USAGE) ;
+  /* written, but not all of it: a script must not take it for the whole */
+  return compile(out, n, kinds, files, keep) ? 2 : 0 ;
 }

@@ -79,8 +79,10 @@ int main (void)
   r = queue_openmess(&q, pid, start) ;
   if (!r) r = queue_put(&q, received, receivedlen) ;
   if (!r) r = queue_copyin(&q, 0) ;
-  if (!r) r = envelope_read(&envin, &env) ;
   if (r) die(r) ;
+  r = envelope_read(&envin, &env) ;
+  /* a refused envelope is a message too: it gets its log line */
+  if (r) die(qhpsi_envelopeerror(r, q.messfd, pid, env.sa.s, env.sa.len)) ;
   /* the scan sees the message as it will be queued; nothing is published
      yet. Through the public API, the one a patched qmail uses. */
   e = env.sa.s ;

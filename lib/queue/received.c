@@ -79,6 +79,46 @@ size_t received_fmt (char *s, unsigned long pid, uid_t uid, qusers const *u, tim
   return n + date822_fmt(s + n, t) ;
 }
 
+/* the parsing side of received_fmt: each step moves *i past what it
+   wants, or returns 0 */
+static int lit (char const *s, size_t len, size_t *i, char const *t)
+{
+  size_t n = strlen(t) ;
+  if (len - *i < n || memcmp(s + *i, t, n)) return 0 ;
+  *i += n ;
+  return 1 ;
+}
+
+static int digits (char const *s, size_t len, size_t *i, size_t min, size_t max)
+{
+  size_t n = 0 ;
+  while (*i + n < len && n <= max && s[*i + n] >= '0' && s[*i + n] <= '9') n++ ;
+  if (n < min || n > max) return 0 ;
+  *i += n ;
+  return 1 ;
+}
+
+static int month (char const *s, size_t len, size_t *i)
+{
+  if (len - *i < 3) return 0 ;
+  for (unsigned int m = 0 ; m < 12 ; m++)
+    if (!memcmp(s + *i, months[m], 3)) { *i += 3 ; return 1 ; }
+  return 0 ;
+}
+
+size_t received_len (char const *s, size_t len)
+{
+  size_t i = 0 ;
+  if (!lit(s, len, &i, "Received: (qmail ") || !digits(s, len, &i, 1, 20) || !lit(s, len, &i, " invoked ")) return 0 ;
+  if (!lit(s, len, &i, "by alias") && !lit(s, len, &i, "from network") && !lit(s, len, &i, "for bounce")
+   && !(lit(s, len, &i, "by uid ") && digits(s, len, &i, 1, 20))) return 0 ;
+  if (!lit(s, len, &i, "); ") || !digits(s, len, &i, 1, 2) || !lit(s, len, &i, " ") || !month(s, len, &i)
+   || !lit(s, len, &i, " ") || !digits(s, len, &i, 1, 11) || !lit(s, len, &i, " ")
+   || !digits(s, len, &i, 2, 2) || !lit(s, len, &i, ":") || !digits(s, len, &i, 2, 2) || !lit(s, len, &i, ":")
+   || !digits(s, len, &i, 2, 2) || !lit(s, len, &i, " -0000\n")) return 0 ;
+  return i ;
+}
+
 void qusers_init (qusers *u, uid_t uid)
 {
   char const *name = paths_username(uid) ;

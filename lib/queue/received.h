@@ -25,6 +25,11 @@ extern size_t date822_fmt (char *s, time_t t) ;
 /* The whole Received line into s (RECEIVED_MAX bytes); returns its length. */
 extern size_t received_fmt (char *s, unsigned long pid, uid_t uid, qusers const *u, time_t t) ;
 
+/* The length of the Received line received_fmt writes, when s (len bytes)
+   starts with one; else 0. What follows it is the message as qmail-queue
+   received it. */
+extern size_t received_len (char const *s, size_t len) ;
+
 /* Fills u for a caller with real uid uid: one lookup of uid's name. */
 extern void qusers_init (qusers *u, uid_t uid) ;
 

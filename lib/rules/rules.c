@@ -97,7 +97,10 @@ struct rules *rules_load (int fd, char *err, size_t errlen)
      || x->name >= r->h->strlen || r->h->strlen - x->name <= x->namelen
      || x->reply >= r->h->strlen || r->h->strlen - x->reply <= x->replylen
      || x->src >= r->h->strlen || r->h->strlen - x->src <= x->srclen
-     || x->file >= r->h->strlen || r->h->strlen - x->file <= x->filelen)
+     || x->file >= r->h->strlen || r->h->strlen - x->file <= x->filelen
+     /* each string ends where its length says */
+     || r->str[x->name + x->namelen] || r->str[x->reply + x->replylen]
+     || r->str[x->src + x->srclen] || r->str[x->file + x->filelen])
       return bad(r, err, errlen, "corrupt rule table in the rules file") ;
   }
   off += r->h->strlen ;
@@ -165,8 +168,11 @@ static int onmatch (unsigned int id, unsigned long long from, unsigned long long
 {
   struct mctx *m = ctx ;
   struct rules_rec const *x = m->r->rec + id ;
-  int inwindow = !((x->flags & RF_MIN) && m->msgsize < x->minsize) && !((x->flags & RF_MAX) && m->msgsize > x->maxsize) ;
+  int inwindow ;
   (void)from ; (void)flags ;
+  /* the databases hold rule numbers: one past the table is a damaged file */
+  if (id >= m->r->h->nrules) { m->failed = 4 ; return 1 ; }
+  inwindow = !((x->flags & RF_MIN) && m->msgsize < x->minsize) && !((x->flags & RF_MAX) && m->msgsize > x->maxsize) ;
   if (!inwindow) { if (m->explain) (*m->explain)(m->ectx, id, m->subj, m->len, 0) ; return 0 ; }
   if (x->flags & RF_PCRE)
   {
@@ -244,7 +250,8 @@ int rules_match (struct rules *r, char const *msg, size_t len, char const *sende
   scan(&m, RS_RAW, msg, len) ;
   if (m.failed)
   {
-    snprintf(err, errlen, "%s", m.failed == 2 ? "message too large for the rules" : m.failed == 3 ? "Hyperscan scan failed" : "PCRE2 confirmation failed") ;
+    snprintf(err, errlen, "%s", m.failed == 2 ? "message too large for the rules" : m.failed == 3 ? "Hyperscan scan failed"
+      : m.failed == 4 ? "corrupt rules database: a rule number past the rule table" : "PCRE2 confirmation failed") ;
     return -1 ;
   }
   if (m.allowed) { *allowed = 1 ; return 0 ; }

@@ -57,9 +57,22 @@ struct rules_rec
 
 /* ---- compiling (rulesc.c) */
 enum rules_kind { RK_QMFILT, RK_ATTACH, RK_NAMES, RK_HEADERS } ;
-/* compiles the files into out (temporary name, fsync, rename); 1 ok; 0 with
-   err filled ("FILE:LINE: reason", or a system error with errno set) */
-extern int rules_compile (char const *out, unsigned int n, enum rules_kind const *kinds, char const *const *files, char *err, size_t errlen) ;
+/* a line of a source that is not taken, and why */
+typedef void rules_refused_fn (void *ctx, char const *file, unsigned int line, char const *why) ;
+struct rules_compileopt
+{
+  int keep ;                  /* refused lines left out, the rest compiled */
+  rules_refused_fn *refused ; /* told of every refused line; may be 0 */
+  void *ctx ;
+  unsigned int nrefused ;     /* out: lines refused */
+  uint32_t nrules ;           /* out: rules written */
+} ;
+/* compiles the files into out (temporary name, fsync, rename). Every line
+   that is not taken goes to o->refused (o may be 0); unless o->keep, one
+   is enough for nothing to be written. 1 written; 0 with err filled and
+   errno 0 (refused lines, or a rule set Hyperscan cannot build), or a
+   system error with errno set */
+extern int rules_compile (char const *out, unsigned int n, enum rules_kind const *kinds, char const *const *files, struct rules_compileopt *o, char *err, size_t errlen) ;
 
 /* the Hyperscan flags of a rule of scope with flags RF_* */
 extern unsigned int rules_hsflags (unsigned int scope, unsigned int rflags) ;

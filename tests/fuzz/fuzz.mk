@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline mime seal
+FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline mime seal rulesfile
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -21,7 +21,11 @@ $(FUZZOBJ)/fuzz-envelope: $(FUZZOBJ)/queue/envelope.o
 $(FUZZOBJ)/fuzz-template: $(FUZZOBJ)/policy/template.o
 $(FUZZOBJ)/fuzz-tcprules: $(FUZZOBJ)/policy/tcprules.o
 $(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/quarantine/maildir.o
-$(FUZZOBJ)/fuzz-mime: $(addprefix $(FUZZOBJ)/mime/,mime.o mimeparam.o mimedecode.o zipdir.o)
+FUZZMIME = $(addprefix $(FUZZOBJ)/mime/,mime.o mimeparam.o mimedecode.o zipdir.o)
+$(FUZZOBJ)/fuzz-mime: $(FUZZMIME)
+# the loader and matcher as the plugin links them (RULESRTLIBS)
+$(FUZZOBJ)/fuzz-rulesfile: $(FUZZOBJ)/rules/rules.o $(FUZZMIME)
+FUZZLIBS_rulesfile = $(RULESRTLIBS)
 $(FUZZOBJ)/fuzz-clamdreply $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c
 $(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/scan/msgid.o $(FUZZOBJ)/scan/verdict.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/quarantine/store.o $(FUZZOBJ)/queue/envelope.o $(FUZZOBJ)/queue/xtext.o
@@ -29,7 +33,7 @@ $(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/scan/wire.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-seal: $(FUZZOBJ)/scan/seal.o
 $(FUZZOBJ)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h lib/*/*.h include/*.h
 	@mkdir -p $(FUZZOBJ)
-	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(LIBS) -ldl
+	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< $(filter %.o,$^) $(FUZZLIBS_$*) $(LIBS) -ldl
 
 fuzz-build: $(FUZZBINS)
 

@@ -73,9 +73,13 @@ static void test_sweep (void)
   CHECK(!bad && n > 380000, "date822_fmt agrees with gmtime_r from 1900 to 2400") ;
 }
 
+/* each line is also read back by received_len, with a message after it */
 #define LINE(pid, uid, u, t, want, name) do { \
-  char s_[RECEIVED_MAX] ; \
-  CHECKMEM(s_, received_fmt(s_, (pid), (uid), (u), (t)), want, sizeof(want) - 1, name) ; \
+  char s_[RECEIVED_MAX + 16] ; \
+  size_t n_ = received_fmt(s_, (pid), (uid), (u), (t)) ; \
+  CHECKMEM(s_, n_, want, sizeof(want) - 1, name) ; \
+  memcpy(s_ + n_, "Subject: x\n\n", 13) ; \
+  CHECK(received_len(s_, n_ + 13) == n_ && received_len(s_, n_) == n_ && !received_len(s_, n_ - 1), "received_len: " name) ; \
 } while (0)
 
 static void test_received (void)
@@ -109,6 +113,34 @@ static void test_received (void)
   }
 }
 
+/* what is not qmail-queue's own line is not skipped */
+static void test_len (void)
+{
+  static char const *const no[] =
+  {
+    "Received: (qmail 12 invoked by uid 0); 9 Sep 2001 01:46:40 +0000\n",
+    "Received: (qmail 12 invoked by uid 0); 9 Sep 2001 01:46:40 -0000\r\n",
+    "Received: (qmail 12 invoked by uid ); 9 Sep 2001 01:46:40 -0000\n",
+    "Received: (qmail invoked by uid 0); 9 Sep 2001 01:46:40 -0000\n",
+    "Received: (qmail 12 invoked from nowhere); 9 Sep 2001 01:46:40 -0000\n",
+    "Received: (qmail 12 invoked by uid 0); 9 Sep 2001 1:46:40 -0000\n",
+    "Received: (qmail 12 invoked by uid 0); 9 Sept 2001 01:46:40 -0000\n",
+    "Received: (qmail 12 invoked by uid 0); 123 Sep 2001 01:46:40 -0000\n",
+    "Received: (qmail 12 invoked by uid 0);  9 Sep 2001 01:46:40 -0000\n",
+    "Received: (qmail 12 invoked by uid 0); 9 Sep 2001 01:46:40 -0000",
+    "received: (qmail 12 invoked by uid 0); 9 Sep 2001 01:46:40 -0000\n",
+    "Received: from example.org by mx; 9 Sep 2001 01:46:40 -0000\n",
+    "Received: (qmail 123456789012345678901 invoked by uid 0); 9 Sep 2001 01:46:40 -0000\n",
+    "",
+  } ;
+  for (size_t i = 0 ; i < sizeof no / sizeof *no ; i++)
+  {
+    char name[160] ;
+    snprintf(name, sizeof name, "received_len: not qmail-queue's line [%.*s]", (int)strcspn(no[i], "\r\n"), no[i]) ;
+    CHECK(!received_len(no[i], strlen(no[i])), name) ;
+  }
+}
+
 static void test_qusers (void)
 {
   static char const *const names[3] = { USER_ALIAS, USER_QMAILD, USER_QMAILS } ;
@@ -132,6 +164,7 @@ int main (void)
   test_date() ;
   test_sweep() ;
   test_received() ;
+  test_len() ;
   test_qusers() ;
   return UNIT_END() ;
 }
