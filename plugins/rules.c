@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "qhpsi-plugin.h"
+#include "inspect/inspect.h"
 #include "policy/policy.h"
 #include "rules/rules.h"
 
@@ -38,6 +39,7 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *res)
   struct rules *r ;
   char err[QHPSI_TEXTLEN] ;
   char *msg = 0 ;
+  char const *why ;
   uint32_t hit ;
   int fd, allowed, v ;
 
@@ -60,10 +62,12 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *res)
     msg = mmap(0, m->size, PROT_READ, MAP_PRIVATE, m->fd, 0) ;
     if (msg == MAP_FAILED) { rules_free(r) ; say(res, QHPSI_ERROR, "rules: unable to map the message: %s", strerror(errno)) ; return ; }
   }
-  v = rules_match(r, msg ? msg : "", m->size, m->sender, &hit, &allowed, 0, 0, err, sizeof err) ;
+  v = rules_match(r, msg ? msg : "", m->size, m->sender, &hit, &allowed, &why, 0, 0, err, sizeof err) ;
   if (msg) munmap(msg, m->size) ;
   if (v < 0) say(res, QHPSI_ERROR, "rules: %s", err) ;
   else if (!v) res->verdict = QHPSI_CLEAN ;
+  /* a name it could not read whole is never clean: a limits verdict */
+  else if (v == 2) say(res, QHPSI_INFECTED, "%s%s", INSPECT_PREFIX, why) ;
   else
   {
     struct rules_rec const *x = rules_rule(r, hit) ;

@@ -39,6 +39,7 @@ static int test (char const *file, int temporary, char const *sender, char const
 {
   char err[256] ;
   uint32_t hit ;
+  char const *why ;
   int allowed, fd, r ;
   struct stat st ;
   char *msg = 0 ;
@@ -87,10 +88,11 @@ static int test (char const *file, int temporary, char const *sender, char const
     }
   }
   printf("message: %zu bytes\n", len) ;
-  r = rules_match(R, msg, len, sender, &hit, &allowed, &explain, 0, err, sizeof err) ;
+  r = rules_match(R, msg, len, sender, &hit, &allowed, &why, &explain, 0, err, sizeof err) ;
   if (r < 0) { fflush(stdout) ; strerr_dief1x(111, err) ; }
   if (allowed) printf("verdict: clean (whitelisted)\n") ;
   else if (!r) printf("verdict: clean\n") ;
+  else if (r == 2) { printf("verdict: unchecked (Unchecked.%s)\n", why) ; r = 1 ; }
   else
   {
     struct rules_rec const *x = rules_rule(R, hit) ;
