@@ -104,6 +104,7 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
   while (i < end && !w->stop)
   {
     size_t ce, next = line(s, i, end, &ce), fstart = i, nend, a ;
+    int kind ;  /* 1 Content-Type, 2 -Disposition, 3 -Transfer-Encoding, 0 other */
     char const *colon ;
     char const *v ;
     size_t vlen ;
@@ -112,7 +113,11 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
     nend = (size_t)(colon - s) ;
     while (nend > i && mime_isblank(s[nend-1])) nend-- ;
     if (nend == i) { i = next ; continue ; }  /* no name: no field, nor its continuations */
-    /* the value, unfolded, cut at MIME_MAXFIELD */
+    kind = mime_eqi(s + i, nend - i, "content-type") ? 1 : mime_eqi(s + i, nend - i, "content-disposition") ? 2
+      : mime_eqi(s + i, nend - i, "content-transfer-encoding") ? 3 : 0 ;
+    /* the value, unfolded, cut at MIME_MAXFIELD: the cut end of a field
+       that holds names or structure is unchecked (of a To: of many
+       recipients, it is only shorter) */
     w->field.len = 0 ;
     a = (size_t)(colon - s) + 1 ;
     for (;;)
@@ -121,15 +126,14 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
       if (n > MIME_MAXFIELD - w->field.len)
       {
         n = MIME_MAXFIELD - w->field.len ;
-        mime_unchecked(w, MIME_UNCHECKED_FIELD) ;
-        if (w->stop) return end ;
+        if (kind) { mime_unchecked(w, MIME_UNCHECKED_FIELD) ; if (w->stop) return end ; }
       }
       if (!stralloc_catb(&w->field, s + a, n)) { mime_nomem(w) ; return end ; }
       i = next ;
       if (i >= end || !mime_isblank(s[i])) break ;
       next = line(s, i, end, &ce) ;
       for (a = i ; a < ce && mime_isblank(s[a]) ; a++) ;
-      if (w->field.len >= MIME_MAXFIELD) { mime_unchecked(w, MIME_UNCHECKED_FIELD) ; if (w->stop) return end ; }
+      if (w->field.len >= MIME_MAXFIELD) { if (kind) { mime_unchecked(w, MIME_UNCHECKED_FIELD) ; if (w->stop) return end ; } }
       else if (!stralloc_catb(&w->field, " ", 1)) { mime_nomem(w) ; return end ; }
     }
     v = w->field.s ; vlen = w->field.len ;
@@ -141,14 +145,14 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
       if (!mime_decodeheader(&w->dec, v, vlen)) { mime_nomem(w) ; return end ; }
       if (!w->sink->header(w->sink->ctx, s + fstart, nend - fstart, w->dec.s, w->dec.len)) { w->stop = 1 ; return end ; }
     }
-    if (mime_eqi(s + fstart, nend - fstart, "content-type")) content_type(w, e, v, vlen) ;
-    else if (mime_eqi(s + fstart, nend - fstart, "content-disposition"))
+    if (kind == 1) content_type(w, e, v, vlen) ;
+    else if (kind == 2)
     {
       size_t tok ;
       mime_params(w, v, vlen, &tok) ;
       if (!w->stop) mime_names(w, "filename") ;
     }
-    else if (mime_eqi(s + fstart, nend - fstart, "content-transfer-encoding"))
+    else if (kind == 3)
     {
       size_t k = 0, t ;
       while (k < vlen && mime_iswsp(v[k])) k++ ;

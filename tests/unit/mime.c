@@ -231,6 +231,11 @@ static void test_limits (void)
   if (!stralloc_cats(&h, "\";\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t name=evil.exe") || !stralloc_0(&h)) abort() ;
   onepart(&m, 0, 0, h.s) ;
   UWALKSA(m, "N evil.exe\n", "a folded field under 64 KB unfolded") ;
+  h.len = 0 ;
+  if (!stralloc_cats(&h, "To: ")) abort() ;
+  for (int i = 0 ; i < 5000 ; i++) if (!stralloc_cats(&h, "rcpt@example.org, ")) abort() ;
+  if (!stralloc_cats(&h, "\nContent-Type: x/y; name=evil.exe\n\n")) abort() ;
+  UWALKSA(h, "N evil.exe\n", "a To: field over 64 KB is only cut") ;
 
   onepart(&m, 0, 0, "Content-Type: multipart/mixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixed; boundary=c") ;
   UWALKSA(m, "U MimeType\n", "a type of 128 bytes: MimeType") ;
