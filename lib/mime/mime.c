@@ -109,7 +109,13 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
     char const *v ;
     size_t vlen ;
     if (ce == i) return next ;  /* the empty line */
-    if (mime_isblank(s[i]) || !(colon = memchr(s + i, ':', ce - i))) { i = next ; continue ; }
+    if (!(colon = memchr(s + i, ':', ce - i))) { i = next ; continue ; }
+    if (mime_isblank(s[i]))
+    { /* a continuation of no field: reformime reads it as a field of its own */
+      mime_unchecked(w, MIME_UNCHECKED_AMBIGUOUS_HEADER) ;
+      if (w->stop) return end ;
+      i = next ; continue ;
+    }
     nend = (size_t)(colon - s) ;
     while (nend > i && mime_isblank(s[nend-1])) nend-- ;
     if (nend == i) { i = next ; continue ; }  /* no name: no field, nor its continuations */

@@ -29,7 +29,8 @@
 /* ... or a structure that a common reader (Courier's reformime, maildrop)
    splits otherwise than the walk, so that it may show a part not walked */
 #define MIME_UNCHECKED_AMBIGUOUS_BOUNDARY "MimeAmbiguousBoundary"  /* "--B junk", "--b" for B, "--BX" */
-#define MIME_UNCHECKED_AMBIGUOUS_HEADER "MimeAmbiguousHeader"      /* two types, boundaries or encodings */
+/* two types, boundaries or encodings; a field line that starts with a blank */
+#define MIME_UNCHECKED_AMBIGUOUS_HEADER "MimeAmbiguousHeader"
 
 struct mime_sink
 {

@@ -304,6 +304,12 @@ static void test_ambiguous (void)
     "N e.exe\nU MimeAmbiguousHeader\n", "two encodings") ;
   UWALK("Content-Type: a/b; name=e.exe\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: BASE64\n\nTVo=\n",
     "N e.exe\n", "the same encoding twice") ;
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a\n Content-Type: a/b; name=e.exe\n\nMZ\n--a--\n",
+    "U MimeAmbiguousHeader\n", "a part's header starting with a blank") ;
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a\nX-Junk line\n\tcontinued: x\nContent-Type: a/b; name=e.exe\n\nMZ\n--a--\n",
+    "U MimeAmbiguousHeader\nN e.exe\n", "a continuation of a line that is no field") ;
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a\nX-Junk line\n\tcontinued\nContent-Type: a/b;\n name=e.exe\n\nMZ\n--a--\n",
+    "N e.exe\n", "folding and junk without a colon are no ambiguity") ;
   stralloc_free(&m) ;
 }
 
