@@ -161,8 +161,8 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
     else if (kind == 3)
     {
       size_t k = 0, t ;
-      while (k < vlen && mime_iswsp(v[k])) k++ ;
       int enc ;
+      while (k < vlen && mime_iswsp(v[k])) k++ ;
       for (t = k ; t < vlen && !mime_iswsp(v[t]) && v[t] != ';' && v[t] != '(' ; t++) ;
       enc = mime_eqi(v + k, t - k, "base64") ? 1 : mime_eqi(v + k, t - k, "quoted-printable") ? 2 : 0 ;
       if (e->nenc++ && enc != e->enc) mime_unchecked(w, MIME_UNCHECKED_AMBIGUOUS_HEADER) ;
