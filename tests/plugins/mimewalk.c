@@ -28,7 +28,10 @@ static int onpart (void *ctx, char const *type, char const *body, size_t len)
 static int onname (void *ctx, char const *name, size_t len, unsigned int inzip)
 {
   (void)ctx ;
-  printf("%s %.*s\n", inzip ? "zipname" : "name", (int)len, name) ;
+  /* NUL bytes and all: a reader may show them as blanks */
+  printf("%s ", inzip ? "zipname" : "name") ;
+  fwrite(name, 1, len, stdout) ;
+  putchar('\n') ;
   return 1 ;
 }
 
