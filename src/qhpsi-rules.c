@@ -14,6 +14,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 
+#include "inspect/inspect.h"
 #include "rules/rules.h"
 
 #define USAGE "qhpsi-rules -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [message|-] | qhpsi-rules -T [-q ...] [-a ...] [-n ...] [-h ...] [-f sender] [message|-]"
@@ -92,7 +93,7 @@ static int test (char const *file, int temporary, char const *sender, char const
   if (r < 0) { fflush(stdout) ; strerr_dief1x(111, err) ; }
   if (allowed) printf("verdict: clean (whitelisted)\n") ;
   else if (!r) printf("verdict: clean\n") ;
-  else if (r == 2) { printf("verdict: unchecked (Unchecked.%s)\n", why) ; r = 1 ; }
+  else if (r == 2) { printf("verdict: unchecked (%s%s)\n", INSPECT_PREFIX, why) ; r = 1 ; }
   else
   {
     struct rules_rec const *x = rules_rule(R, hit) ;
