@@ -62,7 +62,7 @@ UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
 	tests/plugins/stubborn.so
-TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun
+TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk
 BENCHPROGS = tests/bench/qqbench tests/bench/rules
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)

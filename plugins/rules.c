@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "qhpsi-plugin.h"
+#include "inspect/inspect.h"
 #include "policy/policy.h"
 #include "queue/received.h"
 #include "rules/rules.h"
@@ -40,6 +41,7 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *res)
   char err[QHPSI_TEXTLEN] ;
   char *msg = 0 ;
   size_t skip ;
+  char const *why ;
   uint32_t hit ;
   int fd, allowed, v ;
 
@@ -66,10 +68,12 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *res)
      without its own Received line, whose length depends on the pid and
      the caller, so that a size window means the same for every submitter */
   skip = msg ? received_len(msg, m->size) : 0 ;
-  v = rules_match(r, msg ? msg + skip : "", m->size - skip, m->sender, &hit, &allowed, 0, 0, err, sizeof err) ;
+  v = rules_match(r, msg ? msg + skip : "", m->size - skip, m->sender, &hit, &allowed, &why, 0, 0, err, sizeof err) ;
   if (msg) munmap(msg, m->size) ;
   if (v < 0) say(res, QHPSI_ERROR, "rules: %s", err) ;
   else if (!v) res->verdict = QHPSI_CLEAN ;
+  /* a name it could not read whole is never clean: a limits verdict */
+  else if (v == 2) say(res, QHPSI_INFECTED, "%s%s", INSPECT_PREFIX, why) ;
   else
   {
     struct rules_rec const *x = rules_rule(r, hit) ;

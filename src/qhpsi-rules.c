@@ -17,6 +17,7 @@
 #include <skalibs/types.h>
 
 #include "queue/received.h"
+#include "inspect/inspect.h"
 #include "rules/rules.h"
 
 #define USAGE "qhpsi-rules [-k] -o out.qrc [-q qmfilt] [-a quarantine-attachments.txt] [-n names] [-h header-rules] ... | qhpsi-rules -t compiled.qrc [-f sender] [-Q] [message|-] | qhpsi-rules -T [-k] [-q ...] [-a ...] [-n ...] [-h ...] [-f sender] [-Q] [message|-]"
@@ -63,6 +64,7 @@ static int test (char const *file, int temporary, char const *sender, char const
   size_t skip = 0 ;
   char err[256] ;
   uint32_t hit ;
+  char const *why ;
   int allowed, fd, r ;
   struct stat st ;
   char *msg = 0 ;
@@ -113,10 +115,11 @@ static int test (char const *file, int temporary, char const *sender, char const
   if (queued) skip = queuedhead(msg, len) ;
   if (skip) printf("message: %zu bytes as received (%zu bytes of queue header before it not counted)\n", len - skip, skip) ;
   else printf("message: %zu bytes\n", len) ;
-  r = rules_match(R, msg ? msg + skip : "", len - skip, sender, &hit, &allowed, &explain, 0, err, sizeof err) ;
+  r = rules_match(R, msg ? msg + skip : "", len - skip, sender, &hit, &allowed, &why, &explain, 0, err, sizeof err) ;
   if (r < 0) { fflush(stdout) ; strerr_dief1x(111, err) ; }
   if (allowed) printf("verdict: clean (whitelisted)\n") ;
   else if (!r) printf("verdict: clean\n") ;
+  else if (r == 2) { printf("verdict: unchecked (%s%s)\n", INSPECT_PREFIX, why) ; r = 1 ; }
   else
   {
     struct rules_rec const *x = rules_rule(R, hit) ;

@@ -17,7 +17,9 @@ void mime_report (struct walk *w, char const *s, size_t len, unsigned int inzip)
 {
   if (!len) return ;  /* name="" names nothing */
   if (len > MIME_MAXNAME)
-  {
+  { /* the end, where the extension is, is lost */
+    mime_unchecked(w, MIME_UNCHECKED_NAME) ;
+    if (w->stop) return ;
     size_t k = MIME_MAXNAME, back = 0 ;
     while (back < 3 && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80) { k-- ; back++ ; }
     len = ((unsigned char)s[k] & 0xc0) == 0x80 ? MIME_MAXNAME : k ;
@@ -56,27 +58,37 @@ static size_t line (char const *s, size_t i, size_t end, size_t *ce)
   return nl ? le + 1 : end ;
 }
 
+/* the boundary parameters of w->par into e: one, and whole */
+static void boundary (struct walk *w, struct entity *e)
+{
+  unsigned int n = 0 ;
+  for (unsigned int k = 0 ; k < w->npar ; k++)
+  {
+    struct param const *p = &w->par[k] ;
+    if (!mime_eqi(w->pbuf.s + p->a, p->alen, "boundary")) continue ;
+    if (n++) { mime_unchecked(w, MIME_UNCHECKED_AMBIGUOUS_HEADER) ; return ; }
+    if (p->vlen >= sizeof e->boundary) { mime_unchecked(w, MIME_UNCHECKED_BOUNDARY) ; return ; }
+    memcpy(e->boundary, w->pbuf.s + p->v, p->vlen) ;
+    e->blen = p->vlen ;
+  }
+}
+
 static void content_type (struct walk *w, struct entity *e, char const *v, size_t vlen)
 {
   size_t tok, tend = mime_params(w, v, vlen, &tok) ;
   if (w->stop) return ;
-  if (!e->hastype && tend > tok && tend - tok < sizeof e->type)
+  /* readers disagree on which of two counts (reformime: the last) */
+  if (e->ntype++) { mime_unchecked(w, MIME_UNCHECKED_AMBIGUOUS_HEADER) ; if (w->stop) return ; }
+  if (tend - tok >= sizeof e->type) { mime_unchecked(w, MIME_UNCHECKED_TYPE) ; if (w->stop) return ; }
+  else if (!e->hastype && tend > tok)
   {
     e->hastype = 1 ;
     e->typelen = tend - tok ;
     for (size_t k = 0 ; k < e->typelen ; k++)
       e->type[k] = v[tok+k] >= 'A' && v[tok+k] <= 'Z' ? v[tok+k] + 32 : v[tok+k] ;
     e->type[e->typelen] = 0 ;
-    for (unsigned int k = 0 ; k < w->npar ; k++)
-    {
-      struct param const *p = &w->par[k] ;
-      if (mime_eqi(w->pbuf.s + p->a, p->alen, "boundary") && p->vlen && p->vlen < sizeof e->boundary)
-      {
-        memcpy(e->boundary, w->pbuf.s + p->v, p->vlen) ;
-        e->blen = p->vlen ;
-        break ;
-      }
-    }
+    boundary(w, e) ;
+    if (w->stop) return ;
   }
   mime_names(w, "name") ;
 }
@@ -87,32 +99,48 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
 {
   char const *s = w->s ;
   size_t i = start ;
-  e->typelen = e->blen = 0 ; e->hastype = 0 ; e->enc = 0 ; e->type[0] = 0 ;
+  e->typelen = e->blen = 0 ; e->hastype = 0 ; e->enc = 0 ; e->type[0] = 0 ; e->ntype = e->nenc = 0 ;
   w->seen.len = 0 ; w->nseen = 0 ; w->zipname = 0 ;
   while (i < end && !w->stop)
   {
     size_t ce, next = line(s, i, end, &ce), fstart = i, nend, a ;
+    int kind ;  /* 1 Content-Type, 2 -Disposition, 3 -Transfer-Encoding, 0 other */
     char const *colon ;
     char const *v ;
     size_t vlen ;
     if (ce == i) return next ;  /* the empty line */
-    if (mime_isblank(s[i]) || !(colon = memchr(s + i, ':', ce - i))) { i = next ; continue ; }
+    if (!(colon = memchr(s + i, ':', ce - i))) { i = next ; continue ; }
+    if (mime_isblank(s[i]))
+    { /* a continuation of no field: reformime reads it as a field of its own */
+      mime_unchecked(w, MIME_UNCHECKED_AMBIGUOUS_HEADER) ;
+      if (w->stop) return end ;
+      i = next ; continue ;
+    }
     nend = (size_t)(colon - s) ;
     while (nend > i && mime_isblank(s[nend-1])) nend-- ;
     if (nend == i) { i = next ; continue ; }  /* no name: no field, nor its continuations */
-    /* the value, unfolded, cut at MIME_MAXFIELD */
+    kind = mime_eqi(s + i, nend - i, "content-type") ? 1 : mime_eqi(s + i, nend - i, "content-disposition") ? 2
+      : mime_eqi(s + i, nend - i, "content-transfer-encoding") ? 3 : 0 ;
+    /* the value, unfolded, cut at MIME_MAXFIELD: the cut end of a field
+       that holds names or structure is unchecked (of a To: of many
+       recipients, it is only shorter) */
     w->field.len = 0 ;
     a = (size_t)(colon - s) + 1 ;
     for (;;)
     {
       size_t n = ce - a ;
-      if (n > MIME_MAXFIELD - w->field.len) n = MIME_MAXFIELD - w->field.len ;
+      if (n > MIME_MAXFIELD - w->field.len)
+      {
+        n = MIME_MAXFIELD - w->field.len ;
+        if (kind) { mime_unchecked(w, MIME_UNCHECKED_FIELD) ; if (w->stop) return end ; }
+      }
       if (!stralloc_catb(&w->field, s + a, n)) { mime_nomem(w) ; return end ; }
       i = next ;
       if (i >= end || !mime_isblank(s[i])) break ;
       next = line(s, i, end, &ce) ;
       for (a = i ; a < ce && mime_isblank(s[a]) ; a++) ;
-      if (w->field.len < MIME_MAXFIELD && !stralloc_catb(&w->field, " ", 1)) { mime_nomem(w) ; return end ; }
+      if (w->field.len >= MIME_MAXFIELD) { if (kind) { mime_unchecked(w, MIME_UNCHECKED_FIELD) ; if (w->stop) return end ; } }
+      else if (!stralloc_catb(&w->field, " ", 1)) { mime_nomem(w) ; return end ; }
     }
     v = w->field.s ; vlen = w->field.len ;
     while (vlen && mime_iswsp(*v)) { v++ ; vlen-- ; }
@@ -123,19 +151,22 @@ static size_t header (struct walk *w, size_t start, size_t end, int top, struct 
       if (!mime_decodeheader(&w->dec, v, vlen)) { mime_nomem(w) ; return end ; }
       if (!w->sink->header(w->sink->ctx, s + fstart, nend - fstart, w->dec.s, w->dec.len)) { w->stop = 1 ; return end ; }
     }
-    if (mime_eqi(s + fstart, nend - fstart, "content-type")) content_type(w, e, v, vlen) ;
-    else if (mime_eqi(s + fstart, nend - fstart, "content-disposition"))
+    if (kind == 1) content_type(w, e, v, vlen) ;
+    else if (kind == 2)
     {
       size_t tok ;
       mime_params(w, v, vlen, &tok) ;
       if (!w->stop) mime_names(w, "filename") ;
     }
-    else if (mime_eqi(s + fstart, nend - fstart, "content-transfer-encoding"))
+    else if (kind == 3)
     {
       size_t k = 0, t ;
+      int enc ;
       while (k < vlen && mime_iswsp(v[k])) k++ ;
       for (t = k ; t < vlen && !mime_iswsp(v[t]) && v[t] != ';' && v[t] != '(' ; t++) ;
-      e->enc = mime_eqi(v + k, t - k, "base64") ? 1 : mime_eqi(v + k, t - k, "quoted-printable") ? 2 : 0 ;
+      enc = mime_eqi(v + k, t - k, "base64") ? 1 : mime_eqi(v + k, t - k, "quoted-printable") ? 2 : 0 ;
+      if (e->nenc++ && enc != e->enc) mime_unchecked(w, MIME_UNCHECKED_AMBIGUOUS_HEADER) ;
+      e->enc = enc ;
     }
   }
   return end ;
@@ -156,6 +187,8 @@ static int body (struct walk *w, struct entity const *e, size_t b, size_t end, s
 /* a limit of the walk reached, or a structure read two ways */
 void mime_unchecked (struct walk *w, char const *why)
 {
+  if (why == w->told) return ;  /* a limit is told once, not once per part past it */
+  w->told = why ;
   if (w->sink && w->sink->unchecked && !w->sink->unchecked(w->sink->ctx, why)) w->stop = 1 ;
 }
 
@@ -173,7 +206,11 @@ static void leaf (struct walk *w, struct entity const *e, size_t b, size_t end)
     if (!body(w, e, b, end, 4)) return ;
     isz = w->body.len == 4 && !memcmp(w->body.s, "PK\3\4", 4) ;
   }
-  if (isz && body(w, e, b, end, MIME_MAXZIP)) mime_zip(w, w->body.s, w->body.len) ;
+  if (isz && body(w, e, b, end, MIME_MAXZIP))
+  { /* the central directory is at the end */
+    if (w->body.len >= MIME_MAXZIP) { mime_unchecked(w, MIME_UNCHECKED_ZIP) ; if (w->stop) return ; }
+    mime_zip(w, w->body.s, w->body.len) ;
+  }
 }
 
 static void entity (struct walk *, size_t, size_t, unsigned int, int, int) ;
@@ -188,11 +225,18 @@ static void multipart (struct walk *w, struct entity const *e, size_t b, size_t 
   {
     size_t ce, next = line(s, i, end, &ce), q = i + 2 + e->blen ;
     int close = 0 ;
-    if (ce - i >= 2 + e->blen && s[i] == '-' && s[i+1] == '-' && !memcmp(s + i + 2, e->boundary, e->blen))
+    /* reformime takes every line that starts so, in any case, for a
+       delimiter: one the walk does not take is a part it may not see */
+    if (ce - i >= 2 + e->blen && s[i] == '-' && s[i+1] == '-' && mime_eqcase(s + i + 2, e->boundary, e->blen))
     {
       if (ce - q >= 2 && s[q] == '-' && s[q+1] == '-') { close = 1 ; q += 2 ; }
       while (q < ce && mime_isblank(s[q])) q++ ;
-      if (q == ce)
+      if (q != ce || memcmp(s + i + 2, e->boundary, e->blen))
+      {
+        mime_unchecked(w, MIME_UNCHECKED_AMBIGUOUS_BOUNDARY) ;
+        if (w->stop) return ;
+      }
+      else
       {
         if (inpart)
         {
@@ -234,7 +278,7 @@ int mime_walk (char const *s, size_t len, struct mime_sink const *sink)
 {
   struct walk w = { .s = s, .len = len, .sink = sink, .parts = 0, .stop = 0, .nomem = 0,
     .field = STRALLOC_ZERO, .dec = STRALLOC_ZERO, .pbuf = STRALLOC_ZERO, .name = STRALLOC_ZERO,
-    .seen = STRALLOC_ZERO, .body = STRALLOC_ZERO, .nseen = 0, .npar = 0, .zipname = 0 } ;
+    .seen = STRALLOC_ZERO, .body = STRALLOC_ZERO, .nseen = 0, .npar = 0, .zipname = 0, .told = 0 } ;
   entity(&w, 0, len, 1, 0, 1) ;
   stralloc_free(&w.field) ; stralloc_free(&w.dec) ; stralloc_free(&w.pbuf) ;
   stralloc_free(&w.name) ; stralloc_free(&w.seen) ; stralloc_free(&w.body) ;

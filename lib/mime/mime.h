@@ -12,10 +12,25 @@
 #define MIME_MAXNAME 1024         /* a longer name is cut, at a UTF-8 boundary */
 #define MIME_MAXFIELD 65536       /* an unfolded field is cut here */
 #define MIME_MAXZIP (50 << 20)    /* a zip body is decoded up to this size */
+#define MIME_MAXBOUNDARY 256      /* RFC 2046 allows 70 */
+#define MIME_MAXTYPE 128          /* type/subtype */
+#define MIME_MAXPARAMS 128        /* parameters of one field */
 
-/* what reaches the unchecked callback */
+/* what reaches the unchecked callback: a limit of the walk reached ... */
 #define MIME_UNCHECKED_DEPTH "MimeDepth"    /* nested deeper than MIME_MAXDEPTH */
 #define MIME_UNCHECKED_PARTS "MimeParts"    /* more than MIME_MAXPARTS entities */
+#define MIME_UNCHECKED_BOUNDARY "MimeBoundary"  /* a boundary of MIME_MAXBOUNDARY bytes or more */
+#define MIME_UNCHECKED_PARAMS "MimeParams"  /* a field of more than MIME_MAXPARAMS parameters */
+#define MIME_UNCHECKED_FIELD "MimeField"    /* a field cut at MIME_MAXFIELD */
+#define MIME_UNCHECKED_NAME "MimeName"      /* a name cut at MIME_MAXNAME */
+#define MIME_UNCHECKED_TYPE "MimeType"      /* a media type of MIME_MAXTYPE bytes or more */
+#define MIME_UNCHECKED_ZIP "MimeZip"        /* a zip body decoded only up to MIME_MAXZIP */
+#define MIME_UNCHECKED_RFC2231 "MimeRfc2231Gap" /* name*0, name*2: a section missing or twice */
+/* ... or a structure that a common reader (Courier's reformime, maildrop)
+   splits otherwise than the walk, so that it may show a part not walked */
+#define MIME_UNCHECKED_AMBIGUOUS_BOUNDARY "MimeAmbiguousBoundary"  /* "--B junk", "--b" for B, "--BX" */
+/* two types, boundaries or encodings; a field line that starts with a blank */
+#define MIME_UNCHECKED_AMBIGUOUS_HEADER "MimeAmbiguousHeader"
 
 struct mime_sink
 {

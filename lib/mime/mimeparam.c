@@ -89,6 +89,8 @@ size_t mime_params (struct walk *w, char const *s, size_t len, size_t *tok)
     p->vlen = w->pbuf.len - p->v ;
     w->npar++ ;
   }
+  /* more parameters than kept: a name among them would go unseen */
+  if (w->npar == MAXPARAMS && i < len && memchr(s + i, ';', len - i)) mime_unchecked(w, MIME_UNCHECKED_PARAMS) ;
   return end ;
 }
 
@@ -184,7 +186,9 @@ void mime_names (struct walk *w, char const *base)
     char const *v ;
     size_t vlen ;
     while (k < w->npar && sec[k] != n) k++ ;
-    if (k == w->npar) break ;
+    /* name*0, name*2: a section missing (or one twice, which leaves one
+       missing): what follows it is not read, and readers guess otherwise */
+    if (k == w->npar) { mime_unchecked(w, MIME_UNCHECKED_RFC2231) ; if (w->stop) return ; break ; }
     v = w->pbuf.s + w->par[k].v ; vlen = w->par[k].vlen ;
     if (!enc[k]) { if (!stralloc_catb(&w->name, v, vlen)) { mime_nomem(w) ; return ; } continue ; }
     if (!n)

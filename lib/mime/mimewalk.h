@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 #include <skalibs/stralloc.h>
+/* after mime/mime.h, whose limits size the arrays below (including it here
+   would make the two one module, which t-layout forbids) */
 struct mime_sink ;
 
 static inline int mime_isblank (char c) { return c == ' ' || c == '\t' ; }
@@ -17,8 +19,20 @@ static inline int mime_eqi (char const *s, size_t len, char const *lit)
   size_t n = strlen(lit) ;
   return len == n && !strncasecmp(s, lit, n) ;
 }
+/* equal but for ASCII case, NUL bytes and all */
+static inline int mime_eqcase (char const *a, char const *b, size_t n)
+{
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    unsigned char x = a[i], y = b[i] ;
+    if (x >= 'A' && x <= 'Z') x += 32 ;
+    if (y >= 'A' && y <= 'Z') y += 32 ;
+    if (x != y) return 0 ;
+  }
+  return 1 ;
+}
 
-#define MAXPARAMS 128  /* parameters of one field */
+#define MAXPARAMS MIME_MAXPARAMS
 #define MAXSEEN 64     /* names of one part kept for the dedupe */
 
 struct param { size_t a, alen, v, vlen ; } ;
@@ -36,15 +50,17 @@ struct walk
   unsigned int npar ;
   /* the entity whose header is being read */
   int zipname ;
+  char const *told ;  /* the last reason given to the unchecked callback */
 } ;
 
 struct entity
 {
-  char type[128] ;
+  char type[MIME_MAXTYPE] ;
   size_t typelen ;
-  char boundary[256] ;
+  char boundary[MIME_MAXBOUNDARY] ;
   size_t blen ;
   int hastype, enc ;  /* enc: 0 as is, 1 base64, 2 quoted-printable */
+  int ntype, nenc ;   /* Content-Type and -Transfer-Encoding fields seen */
 } ;
 
 /* lib/rules/mime.c */

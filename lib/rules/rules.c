@@ -139,6 +139,7 @@ struct mctx
   uint32_t best ;
   int allowed ;
   int failed ;
+  char const *unchecked ;  /* the walk's first MIME_UNCHECKED_*, or 0 */
   rules_explain_fn *explain ;
   void *ectx ;
 } ;
@@ -219,15 +220,27 @@ static int onheader (void *ctx, char const *name, size_t namelen, char const *va
   return 1 ;
 }
 
-static int onname (void *ctx, char const *name, size_t len, unsigned int inzip)
+static int onunchecked (void *ctx, char const *why)
 {
   struct mctx *m = ctx ;
-  char buf[9 + 1024] ;
-  if (inzip)
-  { /* a zip member is matched by its own name, as an attachment is, not its path */
-    char const *p = memrchr(name, '/', len) ;
-    if (p) { len -= p + 1 - name ; name = p + 1 ; }
-  }
+  if (!m->unchecked) m->unchecked = why ;
+  return 1 ;  /* a rule may still match what was read */
+}
+
+/* the length of name as the recipient's system will open it: up to the
+   first NUL (C strings end there), without trailing dots and blanks (which
+   Windows drops: "evil.exe. " is evil.exe) */
+size_t rules_namelen (char const *name, size_t len)
+{
+  char const *z = memchr(name, 0, len) ;
+  if (z) len = z - name ;
+  while (len && (name[len-1] == '.' || name[len-1] == ' ' || name[len-1] == '\t')) len-- ;
+  return len ;
+}
+
+static int matchname (struct mctx *m, char const *name, size_t len)
+{
+  char buf[9 + MIME_MAXNAME] ;
   if (m->r->db[RS_FILENAME])
   {
     size_t n = len > sizeof buf - 9 ? sizeof buf - 9 : len ;
@@ -238,11 +251,27 @@ static int onname (void *ctx, char const *name, size_t len, unsigned int inzip)
   return scan(m, RS_BARENAME, name, len) && !m->allowed ;
 }
 
-int rules_match (struct rules *r, char const *msg, size_t len, char const *sender, uint32_t *hit, int *allowed, rules_explain_fn *explain, void *ctx, char *err, size_t errlen)
+static int onname (void *ctx, char const *name, size_t len, unsigned int inzip)
+{
+  struct mctx *m = ctx ;
+  size_t n ;
+  if (inzip)
+  { /* a zip member is matched by its own name, as an attachment is, not its path */
+    char const *p = memrchr(name, '/', len) ;
+    if (p) { len -= p + 1 - name ; name = p + 1 ; }
+  }
+  /* the name as the system runs it, then as written, if that differs */
+  n = rules_namelen(name, len) ;
+  if (n && !matchname(m, name, n)) return 0 ;
+  return n == len || matchname(m, name, len) ;
+}
+
+int rules_match (struct rules *r, char const *msg, size_t len, char const *sender, uint32_t *hit, int *allowed, char const **unchecked, rules_explain_fn *explain, void *ctx, char *err, size_t errlen)
 {
   struct mctx m = { .r = r, .msgsize = len, .best = UINT32_MAX, .explain = explain, .ectx = ctx } ;
-  struct mime_sink sink = { .ctx = &m, .header = &onheader, .name = &onname } ;
+  struct mime_sink sink = { .ctx = &m, .header = &onheader, .name = &onname, .unchecked = &onunchecked } ;
   *allowed = 0 ;
+  *unchecked = 0 ;
   /* the whitelist wins: the header and sender rules run first when the set has any */
   if (sender) scan(&m, RS_SENDER, sender, strlen(sender)) ;
   if (r->mimeneeded && !m.allowed && !m.failed && !mime_walk(msg, len, &sink))
@@ -255,7 +284,11 @@ int rules_match (struct rules *r, char const *msg, size_t len, char const *sende
     return -1 ;
   }
   if (m.allowed) { *allowed = 1 ; return 0 ; }
-  if (m.best == UINT32_MAX) return 0 ;
+  if (m.best == UINT32_MAX)
+  {
+    *unchecked = m.unchecked ;
+    return m.unchecked ? 2 : 0 ;
+  }
   *hit = m.best ;
   return 1 ;
 }

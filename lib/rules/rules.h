@@ -91,7 +91,14 @@ extern char const *rules_str (struct rules const *, uint32_t off) ;
 typedef void rules_explain_fn (void *ctx, uint32_t rule, char const *what, size_t len, int counted) ;
 
 /* 1 and *hit the winning rule, 0 clean (or whitelisted: *allowed set),
-   -1 error (err filled) */
-extern int rules_match (struct rules *, char const *msg, size_t len, char const *sender, uint32_t *hit, int *allowed, rules_explain_fn *explain, void *ctx, char *err, size_t errlen) ;
+   2 no rule matched what could be read, but the MIME walk could not read
+   it all (*unchecked: why, a MIME_UNCHECKED_* of mime.h), -1 error (err
+   filled). Attachment names are matched as the recipient's system will
+   open them (rules_namelen), then as written when that differs. */
+extern int rules_match (struct rules *, char const *msg, size_t len, char const *sender, uint32_t *hit, int *allowed, char const **unchecked, rules_explain_fn *explain, void *ctx, char *err, size_t errlen) ;
+
+/* how much of the name (len bytes) a system opens: to the first NUL, less
+   trailing dots, spaces and tabs */
+extern size_t rules_namelen (char const *name, size_t len) ;
 
 #endif

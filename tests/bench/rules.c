@@ -58,6 +58,7 @@ static int once (char const *qrc, char const *msgfn, double *tload, double *tmat
   char err[256] ;
   double t0 = now(), t1 ;
   uint32_t hit ;
+  char const *why ;
   int allowed, r, fd = open(qrc, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) ;
   struct rules *rs ;
   size_t len ;
@@ -68,13 +69,13 @@ static int once (char const *qrc, char const *msgfn, double *tload, double *tmat
   if (!rs) { fprintf(stderr, "rules: %s\n", err) ; exit(111) ; }
   t1 = now() ;
   msg = mapfile(msgfn, &len) ;
-  r = rules_match(rs, msg, len, "a@example.org", &hit, &allowed, 0, 0, err, sizeof err) ;
+  r = rules_match(rs, msg, len, "a@example.org", &hit, &allowed, &why, 0, 0, err, sizeof err) ;
   if (r < 0) { fprintf(stderr, "rules: %s\n", err) ; exit(111) ; }
   if (tmatch) *tmatch = now() - t1 ;
   if (twarm)
   { /* the same match again: what the scan costs once its memory is in place */
     double t2 = now() ;
-    rules_match(rs, msg, len, "a@example.org", &hit, &allowed, 0, 0, err, sizeof err) ;
+    rules_match(rs, msg, len, "a@example.org", &hit, &allowed, &why, 0, 0, err, sizeof err) ;
     *twarm = now() - t2 ;
   }
   munmap(msg, len) ;

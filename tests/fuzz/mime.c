@@ -1,6 +1,8 @@
 /* tests/fuzz/mime.c: the MIME walker on any bytes: as a message, as the
    body of a zip part (the central directory reader) and as a header value.
-   Names stay within their bound, and a callback that says stop is the last. */
+   Names stay within their bound, a finding is one of mime.h's reasons, a
+   body lies whole in readable memory, and a callback that says stop is the
+   last. */
 
 #include <string.h>
 #include <skalibs/stralloc.h>
@@ -30,11 +32,38 @@ static int onname (void *ctx, char const *n, size_t len, unsigned int inzip)
   return 1 ;
 }
 
+static int onunchecked (void *ctx, char const *why)
+{
+  static char const *const known[] =
+  {
+    MIME_UNCHECKED_DEPTH, MIME_UNCHECKED_PARTS, MIME_UNCHECKED_BOUNDARY, MIME_UNCHECKED_PARAMS,
+    MIME_UNCHECKED_FIELD, MIME_UNCHECKED_NAME, MIME_UNCHECKED_TYPE, MIME_UNCHECKED_ZIP,
+    MIME_UNCHECKED_RFC2231, MIME_UNCHECKED_AMBIGUOUS_BOUNDARY, MIME_UNCHECKED_AMBIGUOUS_HEADER, 0
+  } ;
+  unsigned int i = 0 ;
+  (void)ctx ;
+  FUZZ_ASSERT(!stopped && why) ;
+  while (known[i] && strcmp(known[i], why)) i++ ;
+  FUZZ_ASSERT(known[i]) ;
+  if (++calls == stopat) { stopped = 1 ; return 0 ; }
+  return 1 ;
+}
+
+static int onpart (void *ctx, char const *type, char const *body, size_t len)
+{
+  (void)ctx ;
+  FUZZ_ASSERT(!stopped && type && strlen(type) < MIME_MAXTYPE) ;
+  if (len) { volatile char c = body[0] ; c = body[len-1] ; (void)c ; }
+  if (++calls == stopat) { stopped = 1 ; return 0 ; }
+  return 1 ;
+}
+
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 {
   static char const zhead[] = "Content-Type: application/zip\n\n" ;
   struct mime_sink const sink = { .ctx = 0, .header = &onheader, .name = &onname } ;
   struct mime_sink const none = { .ctx = 0, .header = 0, .name = 0 } ;
+  struct mime_sink const all = { .ctx = 0, .header = &onheader, .name = &onname, .part = &onpart, .unchecked = &onunchecked } ;
   stralloc sa = STRALLOC_ZERO ;
   char const *s = (char const *)data ;
 
@@ -42,6 +71,8 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   FUZZ_ASSERT(mime_walk(s, size, &sink) == 1) ;
   FUZZ_ASSERT(mime_walk(s, size, &none) == 1) ;
   FUZZ_ASSERT(mime_walk(s, size, 0) == 1) ;
+  calls = 0 ; stopped = 0 ; stopat = size ? data[size-1] % 16 : 0 ;
+  FUZZ_ASSERT(mime_walk(s, size, &all) == 1) ;
 
   calls = 0 ; stopped = 0 ; stopat = 0 ;
   FUZZ_ASSERT(stralloc_catb(&sa, zhead, sizeof zhead - 1) && stralloc_catb(&sa, s, size)) ;

@@ -29,7 +29,7 @@ static void nested (stralloc *sa, unsigned int depth)
   for (unsigned int i = 0 ; i < depth ; i++)
   {
     char b[128] ;
-    snprintf(b, sizeof b, "%sContent-Type: multipart/mixed; boundary=\"b%u\"\n\n--b%u\n", i ? "" : "Subject: x\n", i, i) ;
+    snprintf(b, sizeof b, "%sContent-Type: multipart/mixed; boundary=\"b%ux\"\n\n--b%ux\n", i ? "" : "Subject: x\n", i, i) ;
     if (!stralloc_cats(sa, b)) abort() ;
   }
   if (!stralloc_cats(sa, "Content-Type: text/plain\n\nhello\n")) abort() ;

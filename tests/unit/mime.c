@@ -28,8 +28,17 @@ static int onname (void *ctx, char const *n, size_t len, unsigned int inzip)
   return !stopafter || ++calls < stopafter ;
 }
 
+static int onunchecked (void *ctx, char const *why)
+{
+  (void)ctx ;
+  if (!stralloc_cats(&got, "U ") || !stralloc_cats(&got, why) || !stralloc_cats(&got, "\n")) abort() ;
+  return !stopafter || ++calls < stopafter ;
+}
+
 static struct mime_sink const both = { .ctx = 0, .header = &onheader, .name = &onname } ;
 static struct mime_sink const namesonly = { .ctx = 0, .header = 0, .name = &onname } ;
+/* names and what the walk could not read ("U why") */
+static struct mime_sink const limits = { .ctx = 0, .header = 0, .name = &onname, .unchecked = &onunchecked } ;
 
 static int walkb (char const *s, size_t len, struct mime_sink const *k)
 {
@@ -41,6 +50,8 @@ static int walkb (char const *s, size_t len, struct mime_sink const *k)
   CHECK(walkb((msg), sizeof(msg) - 1, (sink)) == 1, name " (walked)") ; \
   CHECKMEM(got.s, got.len, (want), sizeof(want) - 1, name) ; \
 } while (0)
+
+#define UWALK(msg, want, name) WALK(msg, &limits, want, name)
 
 #define DEC(in, want, name) do { \
   stralloc d_ = STRALLOC_ZERO ; \
@@ -152,6 +163,156 @@ static void test_nesting (void)
   }
 }
 
+/* m: a multipart/mixed with boundary b (blen bytes, "a" when 0) whose one
+   part's header is head */
+static void onepart (stralloc *m, char const *b, size_t blen, char const *head)
+{
+  m->len = 0 ;
+  if (!blen) { b = "a" ; blen = 1 ; }
+  if (!stralloc_cats(m, "Content-Type: multipart/mixed; boundary=\"") || !stralloc_catb(m, b, blen)
+   || !stralloc_cats(m, "\"\n\n--") || !stralloc_catb(m, b, blen) || !stralloc_cats(m, "\n")
+   || !stralloc_cats(m, head) || !stralloc_cats(m, "\n\nMZ\n--") || !stralloc_catb(m, b, blen)
+   || !stralloc_cats(m, "--\n")) abort() ;
+}
+
+#define UWALKSA(m, want, name) do { \
+  CHECK(walkb((m).s, (m).len, &limits) == 1, name " (walked)") ; \
+  CHECKMEM(got.s, got.len, (want), sizeof(want) - 1, name) ; \
+} while (0)
+
+/* every limit of the walk reached is told, never a silent skip */
+static void test_limits (void)
+{
+  stralloc m = STRALLOC_ZERO, h = STRALLOC_ZERO ;
+  char b[400] ;
+  memset(b, 'b', sizeof b) ;
+  onepart(&m, b, 255, "Content-Type: x/y; name=evil.exe") ;
+  UWALKSA(m, "N evil.exe\n", "boundary of 255 bytes walked") ;
+  onepart(&m, b, 256, "Content-Type: x/y; name=evil.exe") ;
+  UWALKSA(m, "U MimeBoundary\n", "boundary of 256 bytes: MimeBoundary") ;
+  onepart(&m, b, 300, "Content-Type: x/y; name=evil.exe") ;
+  CHECK(walkb(m.s, m.len, &namesonly) == 1 && !got.len, "without the callback the walk still goes on") ;
+
+  for (int n = 127 ; n <= 128 ; n++)
+  {
+    h.len = 0 ;
+    if (!stralloc_cats(&h, "Content-Disposition: attachment")) abort() ;
+    for (int i = 0 ; i < n ; i++) if (!stralloc_cats(&h, "; x=1")) abort() ;
+    if (!stralloc_cats(&h, "; filename=\"evil.exe\"") || !stralloc_0(&h)) abort() ;
+    onepart(&m, 0, 0, h.s) ;
+    if (n == 127) UWALKSA(m, "N evil.exe\n", "128 parameters, the name the last") ;
+    else UWALKSA(m, "U MimeParams\n", "129 parameters: MimeParams") ;
+  }
+
+  onepart(&m, 0, 0, "Content-Disposition: attachment; filename*0=\"evil\"; filename*2=\".exe\"") ;
+  UWALKSA(m, "U MimeRfc2231Gap\nN evil\n", "name*0, name*2: MimeRfc2231Gap") ;
+  onepart(&m, 0, 0, "Content-Disposition: attachment; filename*0=\"ev\"; filename*0=\"il\"; filename*1=\".exe\"") ;
+  UWALKSA(m, "U MimeRfc2231Gap\nN ev.exe\n", "a section twice: MimeRfc2231Gap") ;
+  onepart(&m, 0, 0, "Content-Disposition: attachment; filename*1=\".exe\"; filename*0=\"evil\"") ;
+  UWALKSA(m, "N evil.exe\n", "sections complete, out of order") ;
+
+  h.len = 0 ;
+  if (!stralloc_cats(&h, "Content-Type: x/y; name=\"")) abort() ;
+  for (int i = 0 ; i < 1100 ; i++) if (!stralloc_cats(&h, "x")) abort() ;
+  if (!stralloc_cats(&h, ".exe\"") || !stralloc_0(&h)) abort() ;
+  onepart(&m, 0, 0, h.s) ;
+  CHECK(walkb(m.s, m.len, &limits) == 1 && got.len == 11 + 2 + 1024 + 1 && !memcmp(got.s, "U MimeName\nN xxx", 16),
+    "a name over 1024 bytes: MimeName, and its head") ;
+
+  h.len = 0 ;
+  if (!stralloc_cats(&h, "Content-Type: x/y; q=\"")) abort() ;
+  for (int i = 0 ; i < 70000 ; i++) if (!stralloc_cats(&h, "q")) abort() ;
+  if (!stralloc_cats(&h, "\"; name=evil.exe") || !stralloc_0(&h)) abort() ;
+  onepart(&m, 0, 0, h.s) ;
+  UWALKSA(m, "U MimeField\n", "a field over 64 KB: MimeField") ;
+  h.len = 0 ;
+  if (!stralloc_cats(&h, "Content-Type: x/y; q=\"")) abort() ;
+  for (int i = 0 ; i < 65000 ; i++) if (!stralloc_cats(&h, "q")) abort() ;
+  if (!stralloc_cats(&h, "\";\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t name=evil.exe") || !stralloc_0(&h)) abort() ;
+  onepart(&m, 0, 0, h.s) ;
+  UWALKSA(m, "N evil.exe\n", "a folded field under 64 KB unfolded") ;
+  h.len = 0 ;
+  if (!stralloc_cats(&h, "To: ")) abort() ;
+  for (int i = 0 ; i < 5000 ; i++) if (!stralloc_cats(&h, "rcpt@example.org, ")) abort() ;
+  if (!stralloc_cats(&h, "\nContent-Type: x/y; name=evil.exe\n\n")) abort() ;
+  UWALKSA(h, "N evil.exe\n", "a To: field over 64 KB is only cut") ;
+
+  onepart(&m, 0, 0, "Content-Type: multipart/mixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixedmixed; boundary=c") ;
+  UWALKSA(m, "U MimeType\n", "a type of 128 bytes: MimeType") ;
+
+  m.len = 0 ;
+  if (!stralloc_cats(&m, "Content-Type: application/zip\n\nPK\3\4") || !stralloc_ready(&m, m.len + MIME_MAXZIP)) abort() ;
+  memset(m.s + m.len, 'z', MIME_MAXZIP) ;
+  m.len += MIME_MAXZIP ;
+  UWALKSA(m, "U MimeZip\n", "a zip over 50 MB: MimeZip") ;
+  m.len -= 5 ;
+  UWALKSA(m, "", "a zip of 50 MB: read whole") ;
+
+  {
+    int ok = stralloc_copys(&m, "Content-Type: multipart/mixed; boundary=q\n\n") ;
+    for (int i = 0 ; i < 9999 && ok ; i++) ok = stralloc_cats(&m, "--q\nContent-Type: a/b\n\n") ;
+    CHECK(ok && walkb(m.s, m.len, &limits) == 1 && !got.len, "10000 entities, no more") ;
+    ok = stralloc_cats(&m, "--q\nContent-Type: a/b; name=evil.exe\n\n--q\n\n") ;
+    UWALKSA(m, "U MimeParts\n", "10001 entities: MimeParts, told once") ;
+    m.len = 0 ;
+    for (int i = 0 ; i < 33 && ok ; i++)
+    {
+      char l[96] ;
+      int n = snprintf(l, sizeof l, "Content-Type: multipart/mixed; boundary=q%dx\n\n--q%dx\n", i, i) ;
+      ok = stralloc_catb(&m, l, (size_t)n) ;
+    }
+    ok = ok && stralloc_cats(&m, "Content-Type: a/b; name=evil.exe\n\n") ;
+    UWALKSA(m, "U MimeDepth\n", "33 levels: MimeDepth") ;
+    stopafter = 1 ;
+    m.len = 0 ;
+    ok = ok && stralloc_cats(&m, "Content-Type: multipart/mixed; boundary=a\n\n--a junk\n--a\nContent-Type: a/b; name=e.exe\n\n") ;
+    UWALKSA(m, "U MimeAmbiguousBoundary\n", "the unchecked callback stops the walk") ;
+    stopafter = 0 ;
+    CHECK(ok, "built") ;
+  }
+  stralloc_free(&m) ; stralloc_free(&h) ;
+}
+
+/* structures that reformime splits otherwise than the walk */
+static void test_ambiguous (void)
+{
+  static char const *const amb[] =
+  {
+    "--a junk\n", "--a--junk\n", "--A\n", "--ab\n", "--a\0\n", 0
+  } ;
+  static char const *const what[] =
+  {
+    "--a junk: MimeAmbiguousBoundary", "--a--junk", "--A for a", "--ab for a", "--a NUL"
+  } ;
+  stralloc m = STRALLOC_ZERO ;
+  for (unsigned int i = 0 ; amb[i] ; i++)
+  {
+    if (!stralloc_copys(&m, "Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: a/b; name=one\n\n")
+     || !stralloc_catb(&m, amb[i], strlen(amb[i]) + (amb[i][3] == 0 ? 2 : 0))
+     || !stralloc_cats(&m, "Content-Type: a/b; name=evil.exe\n\nMZ\n--a--\n")) abort() ;
+    CHECK(walkb(m.s, m.len, &limits) == 1 && got.len >= 24 && !memcmp(got.s, "U MimeAmbiguousBoundary\n", 24), what[i]) ;
+  }
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a \t\nContent-Type: a/b; name=one\n\n--a-- \n", "N one\n",
+    "a delimiter with trailing blanks is no ambiguity") ;
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: a/b; name=x\n\n--a--\n--a--\n",
+    "N x\n", "the same boundary nested: split by the outer, as reformime does") ;
+  UWALK("Content-Type: text/plain\nContent-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: a/b; name=evil.exe\n\n--a--\n",
+    "U MimeAmbiguousHeader\n", "two Content-Type fields") ;
+  UWALK("Content-Type: multipart/mixed; boundary=b; boundary=a\n\n--a\nContent-Type: a/b; name=evil.exe\n\n--a--\n",
+    "U MimeAmbiguousHeader\n", "two boundary parameters") ;
+  UWALK("Content-Type: a/b; name=e.exe\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: 7bit\n\nTVo=\n",
+    "N e.exe\nU MimeAmbiguousHeader\n", "two encodings") ;
+  UWALK("Content-Type: a/b; name=e.exe\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: BASE64\n\nTVo=\n",
+    "N e.exe\n", "the same encoding twice") ;
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a\n Content-Type: a/b; name=e.exe\n\nMZ\n--a--\n",
+    "U MimeAmbiguousHeader\n", "a part's header starting with a blank") ;
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a\nX-Junk line\n\tcontinued: x\nContent-Type: a/b; name=e.exe\n\nMZ\n--a--\n",
+    "U MimeAmbiguousHeader\nN e.exe\n", "a continuation of a line that is no field") ;
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a\nX-Junk line\n\tcontinued\nContent-Type: a/b;\n name=e.exe\n\nMZ\n--a--\n",
+    "N e.exe\n", "folding and junk without a colon are no ambiguity") ;
+  stralloc_free(&m) ;
+}
+
 static int readfile (char const *path, stralloc *sa)
 {
   char buf[4096] ;
@@ -240,6 +401,8 @@ int main (void)
   test_names() ;
   test_nesting() ;
   test_zip() ;
+  test_limits() ;
+  test_ambiguous() ;
   stralloc_free(&got) ;
   return UNIT_END() ;
 }
