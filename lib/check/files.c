@@ -1,5 +1,6 @@
 /* files.c: qhpsi-check's modes and owners: the set-id programs, the
-   control files, the plugin directory, the log FIFO and the quarantine. */
+   control files, the seal key, the plugin directory, the log FIFO and the
+   quarantine. */
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include "check/check.h"
 #include "queue/paths.h"
 #include "scan/logdest.h"
+#include "scan/seal.h"
 
 /* the uid a file of user must have: the user's, or ours when the check
    does not run as root (a test home) */
@@ -69,6 +71,36 @@ static void controldir (check *c, char const *name, int must)
   closedir(d) ;
 }
 
+/* control/qhpsikey: qmail-queue uses it only as seal_loadkey takes it,
+   and says nothing when it does not: a key it refuses is named here */
+static void sealkey (check *c)
+{
+  static char const fn[] = "control/qhpsikey" ;
+  struct stat st ;
+  char fix[400] ;
+  char const *why = 0 ;
+  snprintf(fix, sizeof fix, "(umask 077; head -c 32 /dev/urandom > %s/%s.new) && chown qmailq:qmail %s/%s.new && mv %s/%s.new %s/%s",
+    paths_home, fn, paths_home, fn, paths_home, fn, paths_home, fn) ;
+  if (lstat(fn, &st) < 0)
+  {
+    if (errno == ENOENT)
+      fprintf(c->out, "  %s: none: nothing is sealed (forwards are scanned again), self-test probes are not marked\n", fn) ;
+    else check_problem(c, fix, "%s/%s: %s", paths_home, fn, strerror(errno)) ;
+    return ;
+  }
+  if (!S_ISREG(st.st_mode)) why = "is not a regular file" ;
+  else if (st.st_mode & 077) why = "may be read by group or others (a key that may have been read: make a new one)" ;
+  else if (st.st_size < SEAL_KEYMIN || st.st_size > SEAL_KEYMAX) why = "is not 16 to 64 bytes long" ;
+  else if (st.st_uid != owner(USER_QMAILQ))
+  {
+    why = "is not qmailq's" ;
+    snprintf(fix, sizeof fix, "chown qmailq:qmail %s/%s", paths_home, fn) ;
+  }
+  if (why)
+    check_problem(c, fix, "%s/%s %s: qmail-queue seals nothing and knows no self-test probe", paths_home, fn, why) ;
+  else fprintf(c->out, "  %s: %o qmailq\n", fn, (unsigned int)(st.st_mode & 07777)) ;
+}
+
 static void fifo (check *c)
 {
   struct stat st ;
@@ -123,6 +155,7 @@ void check_files (check *c, policy const *p)
   controldir(c, "control/qhpsi", 0) ;
   control(c, "control/qhpsitrusted", 0) ;
   control(c, "control/qhpsi.cdb", 0) ;
+  sealkey(c) ;
   controldir(c, "plugins", 1) ;
   fifo(c) ;
   quarantine(c, p) ;
