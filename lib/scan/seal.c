@@ -144,9 +144,11 @@ static size_t linelen (char const *s, size_t len)
   return nl ? (size_t)(nl - s) + 1 : 0 ;
 }
 
+/* at most maxage old, and at most five minutes ahead (a clock set back):
+   now - t alone would wrap for those */
 static int fresh (uint64_t t, time_t now, uint64_t maxage)
 {
-  return t <= (uint64_t)now + 300 && (uint64_t)now - t <= maxage ;
+  return t <= (uint64_t)now + 300 && (t >= (uint64_t)now || (uint64_t)now - t <= maxage) ;
 }
 
 /* the seal line at s (len bytes to the end of the buffer): its verdict,

@@ -54,7 +54,8 @@ struct seal_found_s
 /* Looks at the message on fd (len bytes) as qmail-queue has it: its own
    Received line, then only Delivered-To lines (what qmail-local, forward
    and condredirect put in front of a delivered message), then a sealed
-   block. 1 if the seal verifies and is at most SEAL_MAXAGE old; 0
+   block. 1 if the seal verifies and is at most SEAL_MAXAGE old (or up
+   to five minutes ahead of now: a clock set back); 0
    otherwise (errno 0: no valid seal; else a read or memory error). */
 extern int seal_check (seal_key const *k, int fd, uint64_t len, time_t now, seal_found *f) ;
 
