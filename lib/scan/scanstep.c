@@ -124,12 +124,17 @@ static int scanstep_envelope (envelope const *e, scanconf *c, char const ***rcpt
 
 /* The verdict of a valid seal, taken again without a scan: the sealed
    X-QHPSI line (so a tagged message stays tagged above the new Received
-   line), sealed anew; logged with route=seal, which the report does not
-   count as a new message. */
-static int reuse (queue *q, seal_key const *k, seal_found const *f, verdict_logline *l, struct qhpsi_result *r)
+   line), sealed anew with its first time, so that passing it on cannot
+   keep a verdict alive past SEAL_MAXAGE; logged with route=seal, which
+   the report does not count as a new message. The seal stands for the
+   scan, not for the policy: what this caller's REJECTVIRUS and
+   VIRUSFORWARD do with an infected message, they do here too, without a
+   second quarantine copy or notice. */
+static int reuse (queue *q, policy const *p, envelope *e, seal_key const *k, seal_found const *f, verdict_logline *l, struct qhpsi_result *r)
 {
-  stralloc hdr = STRALLOC_ZERO ;
+  stralloc hdr = STRALLOC_ZERO, ignored = STRALLOC_ZERO ;
   char const *open = strrchr(f->line, '('), *close = strrchr(f->line, ')') ;
+  enum verdict_action a = ACTION_QUEUE ;
   int ret ;
   if (!strcmp(f->verdict, "infected")) r->verdict = QHPSI_INFECTED ;
   if (!strncmp(f->line, "X-QHPSI: rule matched", 21)) r->flags |= QHPSI_RESULT_RULE ;
@@ -140,14 +145,27 @@ static int reuse (queue *q, seal_key const *k, seal_found const *f, verdict_logl
     r->text[close - open] = 0 ;
     verdict_cleanname(r->text) ;
   }
-  if (!stralloc_catb(&hdr, f->line, f->linelen) || !seal_make(k, &hdr, f->verdict, q->start, q->messfd, q->messlen))
+  l->route = "seal" ; l->verdict = f->verdict ;
+  l->r = r->verdict == QHPSI_INFECTED ? r : 0 ;
+  if (!strcmp(f->verdict, "released")) l->qid = r->text ;
+  if (r->verdict == QHPSI_INFECTED)
+  {
+    a = verdict_decide(p, r, e, &ignored) ;
+    stralloc_free(&ignored) ;
+    if (a == ACTION_REFUSE || a == ACTION_BLACKHOLE || a == ACTION_TRAP)
+    {
+      l->action = a == ACTION_REFUSE ? "refuse" : "blackhole" ;
+      verdict_log(l) ;
+      return a == ACTION_REFUSE ? QQ_VIRUS : QQ_OK ;
+    }
+    if (a == ACTION_FORWARD && !verdict_forward(e, p->virusforward)) return QQ_NOMEM ;
+  }
+  if (!stralloc_catb(&hdr, f->line, f->linelen) || !seal_make(k, &hdr, f->verdict, f->when, q->messfd, q->messlen))
   {
     stralloc_free(&hdr) ;
     return QQ_NOMEM ;
   }
-  l->route = "seal" ; l->verdict = f->verdict ; l->action = "queue" ;
-  l->r = r->verdict == QHPSI_INFECTED ? r : 0 ;
-  if (!strcmp(f->verdict, "released")) l->qid = r->text ;
+  l->action = a == ACTION_FORWARD ? "forward" : "queue" ;
   verdict_log(l) ;
   ret = queue_prefix(q, hdr.s, hdr.len) ;
   stralloc_free(&hdr) ;
@@ -196,7 +214,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   if (!p->release && sealing && seal_check(&key, q->messfd, q->messlen, q->start, &found))
   {
     if (msgid_read(q->messfd, msgid)) l.msgid = msgid ;
-    return reuse(q, &key, &found, &l, r) ;
+    return reuse(q, p, e, &key, &found, &l, r) ;
   }
   if (!p->release && !p->qhpsi && !p->skipempty) return -1 ;
   /* the header as received: qmail's Received line first, no X-QHPSI yet */

@@ -223,6 +223,7 @@ int seal_check (seal_key const *k, int fd, uint64_t len, time_t now, seal_found 
   memcpy(f->line, buf + b, l) ;
   f->line[l] = 0 ;
   f->linelen = l ;
+  f->when = t ;
   ok = 1 ;
  none:
   errno = 0 ;

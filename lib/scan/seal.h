@@ -15,7 +15,10 @@
 
 #define SEAL_KEYMIN 16
 #define SEAL_KEYMAX 64
-#define SEAL_MAXAGE 86400   /* seconds a seal is honoured */
+/* seconds a seal is honoured, from the first judgment (a reused seal keeps
+   its time): long enough for qmail-send to make the deliveries that pass
+   it on, short enough that a signature update soon judges it again */
+#define SEAL_MAXAGE 3600
 #define SEAL_HEADMAX 65536  /* bytes of the header looked at */
 #define SEAL_LINEMAX 1024   /* bytes of the sealed X-QHPSI line kept */
 
@@ -48,6 +51,7 @@ struct seal_found_s
 {
   char verdict[16] ;          /* clean, infected, released */
   char line[SEAL_LINEMAX] ;   /* the sealed X-QHPSI line, newline included */
+  time_t when ;               /* when it was first judged */
   size_t linelen ;
 } ;
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <skalibs/stralloc.h>
 #include "scan/seal.h"
 #include "unit.h"
 
@@ -34,5 +36,26 @@ int main (void)
   CHECK(!seal_selftest(&other, fd, strlen(head), 1799999000), "token far ahead of the clock does not") ;
   CHECK(!seal_selftest(&k, fd, strlen(head), 1800000100), "token under another key") ;
   close(fd) ;
+
+  /* a seal keeps its first time and lives SEAL_MAXAGE from it */
+  {
+    static char const orig[] = "Received: (qmail 1 invoked by uid 0); x\nSubject: s\n\nbody\n" ;
+    static char const front[] = "Received: (qmail 2 invoked by uid 65534); y\nDelivered-To: u@h.example\n" ;
+    stralloc hdr = STRALLOC_ZERO ;
+    seal_found f ;
+    int fd1 = memfd_create("orig", 0), fd2 = memfd_create("fwd", 0) ;
+    size_t len2 ;
+    CHECK(fd1 >= 0 && fd2 >= 0 && write(fd1, orig, sizeof orig - 1) == sizeof orig - 1, "write the message") ;
+    CHECK(stralloc_cats(&hdr, "X-QHPSI: clean\n") && seal_make(&other, &hdr, "clean", 1800000000, fd1, sizeof orig - 1), "sealed") ;
+    len2 = (sizeof front - 1) + hdr.len + (sizeof orig - 1) ;
+    CHECK(write(fd2, front, sizeof front - 1) == sizeof front - 1 && write(fd2, hdr.s, hdr.len) == (ssize_t)hdr.len
+      && write(fd2, orig, sizeof orig - 1) == sizeof orig - 1, "write the forward") ;
+    CHECK(seal_check(&other, fd2, len2, 1800000000 + SEAL_MAXAGE - 1, &f) && f.when == 1800000000 && !strcmp(f.verdict, "clean"),
+      "the forward's seal verifies, with its first time") ;
+    CHECK(!seal_check(&other, fd2, len2, 1800000000 + SEAL_MAXAGE + 1, &f), "not past SEAL_MAXAGE from that time") ;
+    CHECK(SEAL_MAXAGE <= 3600, "a seal lives an hour at most: a signature update soon judges it again") ;
+    close(fd1) ; close(fd2) ;
+    stralloc_free(&hdr) ;
+  }
   return UNIT_END() ;
 }
