@@ -37,12 +37,14 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o) \
 	$(addprefix lib/inspect/,inspect.o) \
 	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
-	lib/report/report.o lib/api.o
+	$(addprefix lib/report/,logline.o logdir.o report.o html.o live.o) \
+	$(addprefix lib/metrics/,metrics.o prom.o alarm.o) lib/api.o
 # ---- the library a qmail tree links
 QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
-	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules src/qhpsi-report src/qhpsi-check src/qhpsi-token
+	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules src/qhpsi-report src/qhpsi-check src/qhpsi-token \
+	src/qhpsi-metrics src/qhpsi-top
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so

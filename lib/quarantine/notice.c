@@ -48,27 +48,37 @@ int notice_fmt (stralloc *sa, notice const *n)
   return n->qid ? item(sa, "quarantine", n->qid) : stralloc_cats(sa, "quarantine: not kept\n") ;
 }
 
-int notice_queue (notice const *n, unsigned long pid, time_t start, uid_t uid)
+int notice_queuetext (stralloc const *text, char const *to, unsigned long pid, time_t start, uid_t uid)
 {
-  stralloc sa = STRALLOC_ZERO, env = STRALLOC_ZERO ;
+  stralloc env = STRALLOC_ZERO ;
   char received[RECEIVED_MAX] ;
   qusers users ;
   queue q = { .messfd = -1 } ;
   int r = 0 ;
   qusers_init(&users, uid) ;
-  if (!notice_fmt(&sa, n) || !stralloc_catb(&env, "F\0T", 3) || !stralloc_cats(&env, n->to) || !stralloc_0(&env))
+  if (!stralloc_catb(&env, "F\0T", 3) || !stralloc_cats(&env, to) || !stralloc_0(&env))
   {
-    stralloc_free(&sa) ; stralloc_free(&env) ;
+    stralloc_free(&env) ;
     return QQ_NOMEM ;
   }
   r = queue_openmess(&q, pid, start) ;
   if (!r) r = queue_put(&q, received, received_fmt(received, pid, uid, &users, start)) ;
-  if (!r) r = queue_put(&q, sa.s, sa.len) ;
+  if (!r) r = queue_put(&q, text->s, text->len) ;
   if (!r) r = queue_syncmess(&q) ;
   if (!r) r = queue_writeintd(&q, uid, env.s, env.len) ;
   if (!r) r = queue_publish(&q) ;
   if (r) queue_cleanup(&q) ;
   if (q.messfd >= 0) close(q.messfd) ;
-  stralloc_free(&sa) ; stralloc_free(&env) ;
+  stralloc_free(&env) ;
+  return r ;
+}
+
+int notice_queue (notice const *n, unsigned long pid, time_t start, uid_t uid)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  int r ;
+  if (!notice_fmt(&sa, n)) { stralloc_free(&sa) ; return QQ_NOMEM ; }
+  r = notice_queuetext(&sa, n->to, pid, start, uid) ;
+  stralloc_free(&sa) ;
   return r ;
 }

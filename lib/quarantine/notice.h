@@ -38,4 +38,8 @@ extern int notice_fmt (stralloc *sa, notice const *n) ;
    directory. */
 extern int notice_queue (notice const *n, unsigned long pid, time_t start, uid_t uid) ;
 
+/* The same for any text (headers, blank line, body): how qhpsi-metrics
+   queues its notice of failing scanners, which no scan may hold up. */
+extern int notice_queuetext (stralloc const *text, char const *to, unsigned long pid, time_t start, uid_t uid) ;
+
 #endif

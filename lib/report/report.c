@@ -1,14 +1,13 @@
-/* report.c: reads multilog directories of qhpsi lines and prints the morning report. */
+/* report.c: counts the qhpsi lines of multilog directories over a time
+   range, and prints the morning report as text (html.c: as a page). */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <dirent.h>
 #include <skalibs/buffer.h>
 #include <skalibs/types.h>
+#include "report/logdir.h"
 #include "report/report.h"
 
 void report_init (report *r, time_t start, time_t end)
@@ -17,203 +16,154 @@ void report_init (report *r, time_t start, time_t end)
   r->start = start ; r->end = end ;
 }
 
-static int hexval (char c)
+static void freecounts (report_count *v, unsigned int n)
 {
-  if (c >= '0' && c <= '9') return c - '0' ;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10 ;
-  return -1 ;
+  for (unsigned int i = 0 ; i < n ; i++) free(v[i].key) ;
+  free(v) ;
 }
 
-/* @ + 24 hex digits; returns Unix seconds via *t; TAI64 label is 2^62 + 10 off */
-static int stamp (char const *s, size_t len, time_t *t, uint32_t *nano)
+void report_free (report *r)
 {
-  uint64_t a = 0 ; uint32_t b = 0 ;
-  if (len < 25 || s[0] != '@') return 0 ;
-  for (unsigned int i = 1 ; i < 25 ; i++)
-  {
-    int v = hexval(s[i]) ;
-    if (v < 0) return 0 ;
-    if (i <= 16) a = (a << 4) | v ; else b = (b << 4) | v ;
-  }
-  if (a < 4611686018427387914ULL) return 0 ;
-  *t = (time_t)(a - 4611686018427387914ULL) ;
-  *nano = b ;
-  return 1 ;
+  freecounts(r->sigs, r->nsigs) ; freecounts(r->ips, r->nips) ;
+  freecounts(r->senders, r->nsenders) ; freecounts(r->hosts, r->nhosts) ;
+  free(r->ms) ; free(r->srcs) ;
+  report_init(r, r->start, r->end) ;
 }
 
-static int bump (report_count **v, unsigned int *n, char const *key, size_t len)
+/* m: count in the second figure instead */
+static int bump (report_count **v, unsigned int *n, lfield const *f, int m)
 {
   for (unsigned int i = 0 ; i < *n ; i++)
-    if (!strncmp((*v)[i].key, key, len) && !(*v)[i].key[len]) { (*v)[i].n++ ; return 1 ; }
+    if (!strncmp((*v)[i].key, f->s, f->len) && !(*v)[i].key[f->len]) { if (m) (*v)[i].m++ ; else (*v)[i].n++ ; return 1 ; }
   report_count *w = realloc(*v, (*n + 1) * sizeof **v) ;
   if (!w) return 0 ;
   *v = w ;
-  w[*n].key = malloc(len + 1) ;
+  w[*n].key = malloc(f->len + 1) ;
   if (!w[*n].key) return 0 ;
-  memcpy(w[*n].key, key, len) ; w[*n].key[len] = 0 ; w[*n].n = 1 ;
+  memcpy(w[*n].key, f->s, f->len) ; w[*n].key[f->len] = 0 ;
+  w[*n].n = !m ; w[*n].m = !!m ;
   (*n)++ ;
   return 1 ;
 }
 
-static char const *const keys[] = { "qp", "ip", "from", "rcpts", "rcpt", "msgid", "size", "route", "verdict", 0, "action", "ms" } ;
-#define NKEYS 12
-
-static int numeric (char const *s, size_t len)
+static int hostbump (report *r, lfield const *host, int err)
 {
-  if (!len) return 0 ;
-  for (size_t i = 0 ; i < len ; i++) if (s[i] < '0' || s[i] > '9') return 0 ;
-  return 1 ;
+  static lfield const other = { "other", 5 } ;
+  lfield const *h = host ;
+  unsigned int i ;
+  if (!host->s) return 1 ;
+  for (i = 0 ; i < r->nhosts ; i++)
+    if (!strncmp(r->hosts[i].key, host->s, host->len) && !r->hosts[i].key[host->len]) break ;
+  if (i == r->nhosts && r->nhosts >= REPORT_MAXHOSTS - 1) h = &other ;
+  return bump(&r->hosts, &r->nhosts, h, 0) && (!err || bump(&r->hosts, &r->nhosts, h, 1)) ;
 }
 
-/* returns 0 on memory failure only; malformed lines are counted */
-int report_line (report *r, char *s, size_t len)
+static int contains (lfield const *f, char const *w)
 {
-  time_t t ; uint32_t nano ;
-  char const *val[NKEYS] ; size_t vlen[NKEYS] ;
-  int quar = 0, iserror = 0, timeout = 0 ;
-  size_t i ;
-  if (!stamp(s, len, &t, &nano) || len < 26 || s[25] != ' ') { r->malformed++ ; return 1 ; }
-  s += 26 ; len -= 26 ;
-  if (len < 7 || memcmp(s, "qhpsi: ", 7)) { r->otherlines++ ; return 1 ; }
+  size_t n = strlen(w) ;
+  for (size_t j = 0 ; j + n <= f->len ; j++) if (!memcmp(f->s + j, w, n)) return 1 ;
+  return 0 ;
+}
+
+int report_line (report *r, char const *s, size_t len)
+{
+  logline l ;
+  time_t t ;
+  switch (logline_parse(s, len, &l))
+  {
+    case LOGLINE_MALFORMED : r->malformed++ ; return 1 ;
+    case LOGLINE_OTHER : r->otherlines++ ; return 1 ;
+  }
+  t = (time_t)l.t.sec ;
   if (t < r->start || t >= r->end) return 1 ;
-  s += 7 ; len -= 7 ;
-  i = 0 ;
-  for (unsigned int k = 0 ; k < NKEYS ; k++)
-  {
-    size_t st = i, eq ;
-    while (i < len && s[i] != ' ') i++ ;
-    for (eq = st ; eq < i && s[eq] != '=' ; eq++) ;
-    if (eq == i) { r->malformed++ ; return 1 ; }
-    if (keys[k])
-    {
-      if (eq - st != strlen(keys[k]) || memcmp(s + st, keys[k], eq - st)) { r->malformed++ ; return 1 ; }
-    }
-    else if (eq - st == 9 && !memcmp(s + st, "signature", 9)) ;
-    else if (eq - st == 5 && !memcmp(s + st, "error", 5)) iserror = 1 ;
-    else { r->malformed++ ; return 1 ; }
-    val[k] = s + eq + 1 ; vlen[k] = i - eq - 1 ;
-    if (i < len) i++ ;
-    else if (k < NKEYS - 1) { r->malformed++ ; return 1 ; }
-  }
-  if (!numeric(val[0], vlen[0]) || !numeric(val[3], vlen[3]) || !numeric(val[6], vlen[6]) || !numeric(val[11], vlen[11]))
-  { r->malformed++ ; return 1 ; }
-  while (i < len)
-  {
-    size_t st = i ;
-    while (i < len && s[i] != ' ') i++ ;
-    if (i - st > 4 && !memcmp(s + st, "qid=", 4)) quar = 1 ;
-    if (i < len) i++ ;
-  }
-  if (iserror && vlen[9] >= 9)
-    for (size_t j = 0 ; j + 9 <= vlen[9] ; j++) if (!memcmp(val[9] + j, "timed_out", 9)) { timeout = 1 ; break ; }
-#define IS(k, lit) (vlen[k] == sizeof(lit) - 1 && !memcmp(val[k], lit, sizeof(lit) - 1))
   /* a verdict taken again from this server's seal (a forward), and a
      qhpsi-selftest probe, are no new messages (qmail-queue(8), LOG) */
-  if (IS(7, "seal")) { r->sealed++ ; return 1 ; }
-  if (vlen[10] >= 8 && !memcmp(val[10], "selftest", 8)) { r->selftests++ ; return 1 ; }
+  if (lfield_is(&l.route, "seal")) { r->sealed++ ; return 1 ; }
+  if (l.action.len >= 8 && !memcmp(l.action.s, "selftest", 8)) { r->selftests++ ; return 1 ; }
   r->scanned++ ;
   {
     uint64_t h = (uint64_t)(t - r->start) / 3600 ;
-    if (h < REPORT_HOURS) { r->hourmsg[h]++ ; if (vlen[8] == 8 && !memcmp(val[8], "infected", 8)) r->hourinf[h]++ ; }
+    if (h < REPORT_HOURS) { r->hourmsg[h]++ ; if (lfield_is(&l.verdict, "infected")) r->hourinf[h]++ ; }
   }
-  if (IS(8, "clean")) r->clean++ ;
-  else if (IS(8, "infected"))
+  if (lfield_is(&l.verdict, "clean")) r->clean++ ;
+  else if (lfield_is(&l.verdict, "infected"))
   {
     /* a content rule's match is no virus: counted apart */
-    if (vlen[9] > 5 && !memcmp(val[9], "rule:", 5)) r->rulehits++ ; else r->infected++ ;
-    if (!bump(&r->sigs, &r->nsigs, val[9], vlen[9])
-     || !bump(&r->ips, &r->nips, val[1], vlen[1])
-     || !bump(&r->senders, &r->nsenders, val[2], vlen[2])) return 0 ;
-    if (IS(10, "queue")) r->tagged++ ;
+    if (l.signature.len > 5 && !memcmp(l.signature.s, "rule:", 5)) r->rulehits++ ; else r->infected++ ;
+    if (!bump(&r->sigs, &r->nsigs, &l.signature, 0)
+     || !bump(&r->ips, &r->nips, &l.ip, 0)
+     || !bump(&r->senders, &r->nsenders, &l.from, 0)) return 0 ;
+    if (lfield_is(&l.action, "queue")) r->tagged++ ;
   }
-  else if (IS(8, "error")) r->error++ ;
+  else if (lfield_is(&l.verdict, "error")) r->error++ ;
+  else if (lfield_is(&l.verdict, "released")) r->released++ ;
   else r->other++ ;
-  if (timeout) r->timeouts++ ;
-  if (IS(10, "refuse")) r->refused++ ;
-  else if (IS(10, "blackhole")) r->blackholed++ ;
-  else if (IS(10, "forward")) r->forwarded++ ;
-  else if (IS(10, "tempfail")) r->tempfailed++ ;
-  if (quar) r->quarantined++ ;
+  if (l.error.s && contains(&l.error, "timed_out")) r->timeouts++ ;
+  if (!hostbump(r, &l.host, lfield_is(&l.verdict, "error"))) return 0 ;
+  if (lfield_is(&l.action, "refuse")) r->refused++ ;
+  else if (lfield_is(&l.action, "blackhole")) r->blackholed++ ;
+  else if (lfield_is(&l.action, "forward")) r->forwarded++ ;
+  else if (lfield_is(&l.action, "tempfail")) r->tempfailed++ ;
+  if (l.qid.len) r->quarantined++ ;
+  if (r->msn == r->msa)
   {
-    uint64_t ms = 0 ;
-    for (size_t j = 0 ; j < vlen[11] && ms < 0xffffffffULL ; j++) ms = ms * 10 + (val[11][j] - '0') ;
-    if (ms > 0xffffffffULL) ms = 0xffffffffULL ;
-    if (r->msn == r->msa)
-    {
-      uint64_t na = r->msa ? r->msa * 2 : 4096 ;
-      uint32_t *w = realloc(r->ms, na * sizeof *w) ;
-      if (!w) return 0 ;
-      r->ms = w ; r->msa = na ;
-    }
-    r->ms[r->msn++] = (uint32_t)ms ;
+    uint64_t na = r->msa ? r->msa * 2 : 4096 ;
+    uint32_t *w = realloc(r->ms, na * sizeof *w) ;
+    if (!w) return 0 ;
+    r->ms = w ; r->msa = na ;
   }
+  r->ms[r->msn++] = l.ms > 0xffffffffULL ? 0xffffffffU : (uint32_t)l.ms ;
   return 1 ;
 }
 
-static int readfile (report *r, char const *fn)
+typedef struct dirread_s dirread ;
+struct dirread_s { report *r ; report_src *src ; } ;
+
+static int oneline (void *data, char const *s, size_t len)
 {
-  static char buf[1 << 20] ;
-  size_t have = 0 ;
-  int fd = open(fn, O_RDONLY) ;
-  if (fd < 0) return 0 ;
-  r->files++ ;
-  for (;;)
+  dirread *d = data ;
+  logstamp t ;
+  if (logline_stamp(s, len, &t))
   {
-    ssize_t n = read(fd, buf + have, sizeof buf - have) ;
-    if (n < 0) { if (errno == EINTR) continue ; close(fd) ; return 0 ; }
-    if (!n) break ;
-    have += n ;
-    size_t st = 0 ;
-    for (;;)
-    {
-      char *nl = memchr(buf + st, '\n', have - st) ;
-      if (!nl) break ;
-      if (!report_line(r, buf + st, nl - (buf + st))) { close(fd) ; return 0 ; }
-      st = nl + 1 - buf ;
-    }
-    if (!st && have == sizeof buf) { r->malformed++ ; have = 0 ; continue ; }
-    memmove(buf, buf + st, have - st) ; have -= st ;
+    if (!d->src->lines++ || logstamp_cmp(&t, &d->src->first) < 0) d->src->first = t ;
+    if (logstamp_cmp(&t, &d->src->last) > 0) d->src->last = t ;
   }
-  if (have && !report_line(r, buf, have)) { close(fd) ; return 0 ; }
-  close(fd) ;
+  uint64_t before = d->r->scanned ;
+  if (!report_line(d->r, s, len)) return 0 ;
+  d->src->inrange += d->r->scanned - before ;
   return 1 ;
 }
 
 int report_dir (report *r, char const *dir)
 {
-  size_t dl = strlen(dir) ;
-  DIR *d = opendir(dir) ;
-  struct dirent *e ;
-  if (!d) return 0 ;
-  for (;;)
-  {
-    errno = 0 ;
-    e = readdir(d) ;
-    if (!e) break ;
-    size_t nl = strlen(e->d_name) ;
-    if (strcmp(e->d_name, "current"))
-    {
-      time_t t ; uint32_t nano ;
-      if (nl != 27 || (e->d_name[26] != 's' && e->d_name[26] != 'u') || e->d_name[25] != '.') continue ;
-      if (!stamp(e->d_name, 25, &t, &nano)) continue ;
-      /* a rotated file's name is the time of its last line */
-      if (t < r->start) continue ;
-    }
-    {
-      char fn[dl + nl + 2] ;
-      memcpy(fn, dir, dl) ; fn[dl] = '/' ; memcpy(fn + dl + 1, e->d_name, nl + 1) ;
-      if (!readfile(r, fn)) { int ee = errno ; closedir(d) ; errno = ee ; return 0 ; }
-    }
-  }
-  if (errno) { int ee = errno ; closedir(d) ; errno = ee ; return 0 ; }
-  closedir(d) ;
+  logstamp since = { .sec = r->start > 0 ? (uint64_t)r->start : 0, .nano = 0 } ;
+  unsigned int files = 0 ;
+  dirread d = { .r = r } ;
+  report_src *w = realloc(r->srcs, (r->nsrcs + 1) * sizeof *w) ;
+  if (!w) return 0 ;
+  r->srcs = w ;
+  d.src = w + r->nsrcs++ ;
+  memset(d.src, 0, sizeof *d.src) ;
+  d.src->dir = dir ;
+  if (!logdir_read(dir, &since, &oneline, &d, &files)) return 0 ;
+  r->files += files ;
   return 1 ;
+}
+
+int report_partial (report const *r, report_src const *s)
+{
+  return !s->lines || s->first.sec > (uint64_t)r->start ;
 }
 
 static int cmpu32 (void const *a, void const *b)
 {
   uint32_t x = *(uint32_t const *)a, y = *(uint32_t const *)b ;
   return x < y ? -1 : x > y ;
+}
+
+void report_sort (report *r)
+{
+  if (r->msn) qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;  /* ms is null while empty */
 }
 
 static int cmpcount (void const *a, void const *b)
@@ -223,31 +173,13 @@ static int cmpcount (void const *a, void const *b)
   return strcmp(x->key, y->key) ;
 }
 
-static int put (char const *s) { return buffer_puts(buffer_1, s) >= 0 ; }
-
-static int putnum (char const *label, uint64_t n)
-{
-  char fmt[UINT64_FMT] ;
-  fmt[uint64_fmt(fmt, n)] = 0 ;
-  return put(label) && put(fmt) && put("\n") ;
-}
-
-static int top (char const *title, report_count *v, unsigned int n, unsigned int max)
+void report_top (report_count *v, unsigned int n)
 {
   if (n) qsort(v, n, sizeof *v, &cmpcount) ;
-  if (!put(title)) return 0 ;
-  if (!n) return put("  (none)\n") ;
-  for (unsigned int i = 0 ; i < n && i < max ; i++)
-  {
-    char fmt[UINT64_FMT] ;
-    fmt[uint64_fmt(fmt, v[i].n)] = 0 ;
-    if (!put("  ") || !put(fmt) || !put(" ") || !put(v[i].key) || !put("\n")) return 0 ;
-  }
-  return 1 ;
 }
 
 /* nearest-rank percentile over the sorted values */
-static uint32_t pct (report const *r, unsigned int p)
+uint32_t report_pct (report const *r, unsigned int p)
 {
   uint64_t k ;
   if (!r->msn) return 0 ;
@@ -256,29 +188,71 @@ static uint32_t pct (report const *r, unsigned int p)
   return r->ms[k] ;
 }
 
+static int put (char const *s) { return buffer_puts(buffer_1, s) >= 0 ; }
+
+static int putu (uint64_t n)
+{
+  char fmt[UINT64_FMT] ;
+  fmt[uint64_fmt(fmt, n)] = 0 ;
+  return put(fmt) ;
+}
+
+static int putnum (char const *label, uint64_t n)
+{
+  return put(label) && putu(n) && put("\n") ;
+}
+
+static int top (char const *title, report_count *v, unsigned int n, unsigned int max, int two)
+{
+  report_top(v, n) ;
+  if (!put(title)) return 0 ;
+  if (!n) return put("  (none)\n") ;
+  for (unsigned int i = 0 ; i < n && i < max ; i++)
+    if (!put("  ") || !putu(v[i].n) || (two && !(put(" ") && putu(v[i].m))) || !put(" ") || !put(v[i].key) || !put("\n")) return 0 ;
+  return 1 ;
+}
+
+static void when (char *buf, size_t len, time_t t)
+{
+  struct tm tm ;
+  localtime_r(&t, &tm) ;
+  strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) ;
+}
+
+/* a note for each log directory whose lines begin after the start */
+static int coverage (report const *r)
+{
+  for (unsigned int i = 0 ; i < r->nsrcs ; i++)
+  {
+    report_src const *s = r->srcs + i ;
+    char a[32] ;
+    if (!report_partial(r, s)) continue ;
+    if (!s->lines) { if (!put("note: ") || !put(s->dir) || !put(" holds no lines\n")) return 0 ; continue ; }
+    when(a, sizeof a, (time_t)s->first.sec) ;
+    if (!put("note: the logs of ") || !put(s->dir) || !put(" begin at ") || !put(a)
+     || !put(", after the start of the range: the figures cover less than the range\n")) return 0 ;
+  }
+  return 1 ;
+}
+
 int report_print (report *r, int mail, unsigned int n)
 {
-  char day[32] ;
+  char day[32], a[32], b[32] ;
   struct tm tm ;
   localtime_r(&r->start, &tm) ;
   strftime(day, sizeof day, "%Y-%m-%d", &tm) ;
   if (mail && !(put("To: postmaster\nSubject: qhpsi report for ") && put(day) && put("\n\n"))) return 0 ;
-  if (!put("qhpsi report for ") || !put(day)) return 0 ;
-  {
-    char a[32], b[32] ;
-    struct tm tb ;
-    localtime_r(&r->end, &tb) ;
-    strftime(a, sizeof a, "%Y-%m-%d %H:%M:%S", &tm) ;
-    strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S", &tb) ;
-    if (!put(" (") || !put(a) || !put(" to ") || !put(b) || !put(")\n\n")) return 0 ;
-  }
-  if (r->msn) qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;  /* ms is null while empty */
+  when(a, sizeof a, r->start) ; when(b, sizeof b, r->end) ;
+  if (!put("qhpsi report for ") || !put(day) || !put(" (") || !put(a) || !put(" to ") || !put(b) || !put(")\n")
+   || !coverage(r) || !put("\n")) return 0 ;
+  report_sort(r) ;
   if (!putnum("messages scanned: ", r->scanned)
    || !putnum("clean: ", r->clean)
    || !putnum("infected: ", r->infected)
    || !putnum("rule matches: ", r->rulehits)
    || !putnum("scanner errors: ", r->error)
    || !putnum("timeouts: ", r->timeouts)
+   || !putnum("released: ", r->released)
    || !putnum("other verdicts: ", r->other)
    || !putnum("refused: ", r->refused)
    || !putnum("tagged: ", r->tagged)
@@ -288,13 +262,14 @@ int report_print (report *r, int mail, unsigned int n)
    || !putnum("quarantined: ", r->quarantined)
    || (r->sealed && !putnum("forwards judged before (not counted above): ", r->sealed))
    || (r->selftests && !putnum("self-test probes (not counted above): ", r->selftests))
-   || !putnum("scan ms p50: ", pct(r, 50))
-   || !putnum("scan ms p95: ", pct(r, 95))
-   || !putnum("scan ms p99: ", pct(r, 99))
+   || !putnum("scan ms p50: ", report_pct(r, 50))
+   || !putnum("scan ms p95: ", report_pct(r, 95))
+   || !putnum("scan ms p99: ", report_pct(r, 99))
    || !put("\n")
-   || !top("signatures:\n", r->sigs, r->nsigs, n)
-   || !top("client IPs by infected:\n", r->ips, r->nips, n)
-   || !top("senders by infected:\n", r->senders, r->nsenders, n)
+   || !top("signatures:\n", r->sigs, r->nsigs, n, 0)
+   || !top("client IPs by infected:\n", r->ips, r->nips, n, 0)
+   || !top("senders by infected:\n", r->senders, r->nsenders, n, 0)
+   || (r->nhosts && !top("scanner hosts (messages, errors):\n", r->hosts, r->nhosts, n, 1))
    || !put("\n")
    || !putnum("malformed lines skipped: ", r->malformed)
    || !putnum("other lines: ", r->otherlines)
@@ -321,94 +296,4 @@ int report_day (char const *s, time_t *t)
   tm.tm_hour = h ; tm.tm_min = mi ; tm.tm_sec = se ; tm.tm_isdst = -1 ;
   *t = mktime(&tm) ;
   return *t != (time_t)-1 ;
-}
-
-static int putesc (char const *s)
-{
-  for (; *s ; s++)
-  {
-    char const *e = 0 ;
-    switch (*s)
-    {
-      case '&' : e = "&amp;" ; break ;
-      case '<' : e = "&lt;" ; break ;
-      case '>' : e = "&gt;" ; break ;
-      case '"' : e = "&quot;" ; break ;
-      case '\'' : e = "&#39;" ; break ;
-    }
-    if (e ? !put(e) : buffer_put(buffer_1, s, 1) < 0) return 0 ;
-  }
-  return 1 ;
-}
-
-static int putu (uint64_t n)
-{
-  char fmt[UINT64_FMT] ;
-  fmt[uint64_fmt(fmt, n)] = 0 ;
-  return put(fmt) ;
-}
-
-static int row (char const *k, uint64_t n)
-{
-  return put("<tr><td>") && put(k) && put("</td><td>") && putu(n) && put("</td></tr>\n") ;
-}
-
-static int htmltop (char const *title, report_count *v, unsigned int n, unsigned int max)
-{
-  if (n) qsort(v, n, sizeof *v, &cmpcount) ;
-  if (!put("<h2>") || !put(title) || !put("</h2><table>\n")) return 0 ;
-  for (unsigned int i = 0 ; i < n && i < max ; i++)
-    if (!put("<tr><td>") || !putu(v[i].n) || !put("</td><td>") || !putesc(v[i].key) || !put("</td></tr>\n")) return 0 ;
-  return put("</table>\n") ;
-}
-
-/* bars: n values scaled to the largest, in one inline SVG */
-static int bars (char const *title, uint64_t const *a, uint64_t const *b, unsigned int n)
-{
-  uint64_t max = 1 ;
-  unsigned int w = n > 200 ? 2 : 800 / (n ? n : 1) ;
-  for (unsigned int i = 0 ; i < n ; i++) if (a[i] > max) max = a[i] ;
-  if (!put("<h2>") || !put(title) || !put("</h2>\n<svg width=\"") || !putu(w * n + 2) || !put("\" height=\"202\">\n")) return 0 ;
-  for (unsigned int i = 0 ; i < n ; i++)
-  {
-    uint64_t h = a[i] * 200 / max, hb = b ? b[i] * 200 / max : 0 ;
-    if (!put("<rect x=\"") || !putu(i * w + 1) || !put("\" y=\"") || !putu(201 - h) || !put("\" width=\"") || !putu(w > 1 ? w - 1 : 1) || !put("\" height=\"") || !putu(h) || !put("\" fill=\"#3366cc\"/>\n")) return 0 ;
-    if (hb && (!put("<rect x=\"") || !putu(i * w + 1) || !put("\" y=\"") || !putu(201 - hb) || !put("\" width=\"") || !putu(w > 1 ? w - 1 : 1) || !put("\" height=\"") || !putu(hb) || !put("\" fill=\"#cc3333\"/>\n"))) return 0 ;
-  }
-  return put("</svg>\n") ;
-}
-
-int report_html (report *r, unsigned int n)
-{
-  char day[32] ;
-  struct tm tm ;
-  uint64_t hist[50] ;
-  unsigned int hours = (r->end - r->start + 3599) / 3600 ;
-  if (hours > REPORT_HOURS) hours = REPORT_HOURS ;
-  localtime_r(&r->start, &tm) ;
-  strftime(day, sizeof day, "%Y-%m-%d", &tm) ;
-  if (r->msn) qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;  /* ms is null while empty */
-  memset(hist, 0, sizeof hist) ;
-  {
-    uint32_t top = r->msn ? r->ms[r->msn - 1] : 0 ;
-    for (uint64_t i = 0 ; i < r->msn ; i++) hist[top ? (uint64_t)r->ms[i] * 49 / top : 0]++ ;
-  }
-  if (!put("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>qhpsi report for ") || !put(day)
-   || !put("</title></head><body>\n<h1>qhpsi report for ") || !put(day) || !put("</h1>\n<table>\n")
-   || !row("messages scanned", r->scanned) || !row("clean", r->clean) || !row("infected", r->infected)
-   || !row("rule matches", r->rulehits)
-   || !row("scanner errors", r->error) || !row("timeouts", r->timeouts) || !row("other verdicts", r->other)
-   || !row("refused", r->refused) || !row("tagged", r->tagged) || !row("blackholed", r->blackholed)
-   || !row("forwarded", r->forwarded) || !row("tempfailed", r->tempfailed) || !row("quarantined", r->quarantined)
-   || (r->sealed && !row("forwards judged before", r->sealed)) || (r->selftests && !row("self-test probes", r->selftests))
-   || !row("scan ms p50", pct(r, 50)) || !row("scan ms p95", pct(r, 95)) || !row("scan ms p99", pct(r, 99))
-   || !row("malformed lines skipped", r->malformed) || !row("other lines", r->otherlines) || !row("files read", r->files)
-   || !put("</table>\n")
-   || !bars("messages (blue) and infected (red) per hour", r->hourmsg, r->hourinf, hours)
-   || !bars("scan time distribution (50 buckets up to the slowest)", hist, 0, 50)
-   || !htmltop("signatures", r->sigs, r->nsigs, n)
-   || !htmltop("client IPs by infected", r->ips, r->nips, n)
-   || !htmltop("senders by infected", r->senders, r->nsenders, n)
-   || !put("</body></html>\n")) return 0 ;
-  return buffer_flush(buffer_1) ;
 }
