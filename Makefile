@@ -59,7 +59,7 @@ RULESRTLIBS = -lhs_runtime -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
 	tests/unit/tcprules tests/unit/names tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime tests/unit/inspect \
-	tests/unit/seal
+	tests/unit/seal tests/unit/alarm
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \

@@ -33,6 +33,8 @@ void report_free (report *r)
 /* m: count in the second figure instead */
 static int bump (report_count **v, unsigned int *n, lfield const *f, int m)
 {
+  static lfield const dash = { "-", 1 } ;
+  if (!f->s) f = &dash ;  /* an infected line with error= in place of signature= */
   for (unsigned int i = 0 ; i < *n ; i++)
     if (!strncmp((*v)[i].key, f->s, f->len) && !(*v)[i].key[f->len]) { if (m) (*v)[i].m++ ; else (*v)[i].n++ ; return 1 ; }
   report_count *w = realloc(*v, (*n + 1) * sizeof **v) ;
