@@ -26,6 +26,8 @@ static void setwhat (metrics_alarm *a, logline const *l, char const *r)
   if (l->host.s) { CAT(" host ", 6) ; CAT(l->host.s, l->host.len) ; }
 #undef CAT
   a->what[n] = 0 ;
+  /* it goes into a mail: printable, whatever wrote the log */
+  for (size_t i = 0 ; i < n ; i++) if (a->what[i] < ' ' || a->what[i] > '~') a->what[i] = '?' ;
 }
 
 void alarm_see (metrics_alarm *a, logline const *l, char const *reason)

@@ -48,7 +48,7 @@ int report_live (report *r, unsigned int minutes, int clear)
     for (unsigned int i = 0 ; i < r->nhosts && i < 20 ; i++)
     {
       size_t n = strlen(r->hosts[i].key) ;
-      if (!put(r->hosts[i].key)) return 0 ;
+      if (!report_putclean(r->hosts[i].key)) return 0 ;
       for (; n < 32 ; n++) if (!put(" ")) return 0 ;
       if (!col(r->hosts[i].n, 10) || !col(r->hosts[i].m, 10) || !put("\n")) return 0 ;
     }

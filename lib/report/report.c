@@ -199,6 +199,18 @@ static int putu (uint64_t n)
   return put(fmt) ;
 }
 
+/* text from the logs, for a terminal or a mail: qmail-queue's own values
+   are printable already, but a log holds other programs' lines too */
+int report_putclean (char const *s)
+{
+  for (; *s ; s++)
+  {
+    char c = *s > ' ' && *s <= '~' ? *s : '?' ;
+    if (buffer_put(buffer_1, &c, 1) < 0) return 0 ;
+  }
+  return 1 ;
+}
+
 static int putnum (char const *label, uint64_t n)
 {
   return put(label) && putu(n) && put("\n") ;
@@ -210,7 +222,7 @@ static int top (char const *title, report_count *v, unsigned int n, unsigned int
   if (!put(title)) return 0 ;
   if (!n) return put("  (none)\n") ;
   for (unsigned int i = 0 ; i < n && i < max ; i++)
-    if (!put("  ") || !putu(v[i].n) || (two && !(put(" ") && putu(v[i].m))) || !put(" ") || !put(v[i].key) || !put("\n")) return 0 ;
+    if (!put("  ") || !putu(v[i].n) || (two && !(put(" ") && putu(v[i].m))) || !put(" ") || !report_putclean(v[i].key) || !put("\n")) return 0 ;
   return 1 ;
 }
 

@@ -47,6 +47,8 @@ extern int report_live (report *, unsigned int, int) ;
 extern void report_sort (report *) ;
 extern uint32_t report_pct (report const *, unsigned int) ;
 extern void report_top (report_count *, unsigned int) ;
+/* s on stdout, a byte that is not printable ASCII as '?' */
+extern int report_putclean (char const *s) ;
 /* the sources whose first line is after the start of the range */
 extern int report_partial (report const *, report_src const *) ;
 
