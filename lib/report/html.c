@@ -102,6 +102,8 @@ static int bar (chart const *c, unsigned int i, uint64_t v, uint64_t max, uint64
     && put("<title>") && putesc(lab) && put(": ") && putu(v) && put(" ") && put(name) && put("</title></rect>\n") ;
 }
 
+static void hourlabel (void const *, unsigned int, char *, size_t) ;
+
 static int drawchart (chart const *c)
 {
   uint64_t max = 0, w = c->n ? PW / c->n : PW, every ;
@@ -109,7 +111,8 @@ static int drawchart (chart const *c)
   if (!w) w = 1 ;
   for (unsigned int i = 0 ; i < c->n ; i++) if (c->a[i] > max) max = c->a[i] ;
   max = nice(max) ;
-  every = (c->n + 23) / 24 ;
+  /* 24 labels at most; a label with a date is wider: 8 */
+  every = c->n > 24 && c->label == &hourlabel ? (c->n + 7) / 8 : (c->n + 23) / 24 ;
   if (!put("<h2>") || !put(c->title) || !put("</h2>\n<svg width=\"")
    || !putu(CW) || !put("\" height=\"") || !putu(CH) || !put("\">\n")) return 0 ;
   /* legend */
@@ -131,8 +134,10 @@ static int drawchart (chart const *c)
     if (i % every) continue ;
     (*c->label)(c->ctx, i, lab, sizeof lab) ;
     {
-      char *dash = strchr(lab, '-') ;  /* "03:00-04:00" is labelled 03 */
-      if (dash && dash - lab == 5 && lab[2] == ':') lab[2] = 0 ;
+      /* "03:00-04:00" is labelled 03, "12-01 03:00-04:00" 12-01 03h */
+      size_t ll = strlen(lab) ;
+      if (ll == 11 && lab[2] == ':') lab[2] = 0 ;
+      else if (ll == 17 && lab[8] == ':') { lab[8] = 'h' ; lab[9] = 0 ; }
     }
     if (!text("xl", LM + i * w + w / 2, TM + PH + 16, "middle", lab)) return 0 ;
   }
@@ -145,15 +150,18 @@ static int drawchart (chart const *c)
     && putu(TM + PH / 2) && put(") rotate(-90)\">") && putesc(c->ytitle) && put("</text>\n</svg>\n") ;
 }
 
+/* ctx: the report; over more than a day the hours get their date */
 static void hourlabel (void const *ctx, unsigned int i, char *buf, size_t len)
 {
-  time_t t = *(time_t const *)ctx + (time_t)i * 3600, u = t + 3600 ;
+  report const *r = ctx ;
+  time_t t = r->start + (time_t)i * 3600, u = t + 3600 ;
   struct tm tm, tu ;
   char a[16], b[16] ;
   localtime_r(&t, &tm) ; localtime_r(&u, &tu) ;
-  strftime(a, sizeof a, "%H:%M", &tm) ; strftime(b, sizeof b, "%H:%M", &tu) ;
-  if (len < 12) { if (len) buf[0] = 0 ; return ; }
-  memcpy(buf, a, 5) ; buf[5] = '-' ; memcpy(buf + 6, b, 5) ; buf[11] = 0 ;
+  strftime(a, sizeof a, r->end - r->start > 86400 ? "%m-%d %H:%M" : "%H:%M", &tm) ;
+  strftime(b, sizeof b, "%H:%M", &tu) ;
+  if (len < strlen(a) + 7) { if (len) buf[0] = 0 ; return ; }
+  strcpy(buf, a) ; strcat(buf, "-") ; strcat(buf, b) ;
 }
 
 /* the scan time buckets' upper bounds in ms, as the metrics' histogram */
@@ -221,9 +229,10 @@ int report_html (report *r, unsigned int n)
     hist[k]++ ;
   }
   {
-    chart hc = { .title = "messages per hour", .xtitle = "hour of the day", .ytitle = "messages",
+    chart hc = { .title = "messages per hour", .ytitle = "messages",
+      .xtitle = r->end - r->start > 86400 ? "date and hour" : "hour of the day",
       .aname = "messages", .bname = "infected", .a = r->hourmsg, .b = r->hourinf, .n = hours,
-      .label = &hourlabel, .ctx = &r->start } ;
+      .label = &hourlabel, .ctx = r } ;
     chart mc = { .title = "scan time", .xtitle = "scan time (ms, each bar up to its bound)", .ytitle = "messages",
       .aname = "messages", .a = hist, .n = NMS + 1, .label = &mslabel } ;
     if (!put("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>qhpsi report for ") || !put(day)
