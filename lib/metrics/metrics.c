@@ -106,6 +106,16 @@ static void counthost (metrics *m, lfield const *h, int err)
 void metrics_count (metrics *m, logline const *l)
 {
   unsigned int v = which(&l->verdict, metrics_verdicts, METRICS_NVERDICT) ;
+  /* a verdict taken again from this server's seal (a forward) and a
+     qhpsi-selftest probe are no new messages, as in qhpsi-report; a
+     probe's scanner error still tells the notice that scanning fails */
+  if (lfield_is(&l->route, "seal")) { m->sealed++ ; return ; }
+  if (l->action.len >= 8 && !memcmp(l->action.s, "selftest", 8))
+  {
+    m->selftests++ ;
+    if (v == 2) alarm_see(&m->alarm, l, metrics_reasons[reason(l)]) ;
+    return ;
+  }
   m->verdict[v]++ ;
   m->action[which(&l->action, metrics_actions, METRICS_NACTION)]++ ;
   m->route[which(&l->route, metrics_routes, METRICS_NROUTE)]++ ;
@@ -181,7 +191,7 @@ static field const fields[] =
   F("route", route, METRICS_NROUTE), F("reason", reason, METRICS_NREASON),
   F("ms", ms, METRICS_NMS), F("mssum", mssum, 1), F("size", size, METRICS_NSIZE), F("sizesum", sizesum, 1),
   F("signatures", signatures, 1), F("rulehits", rulehits, 1), F("quarantined", quarantined, 1),
-  F("malformed", malformed, 1), F("lastscan", lastscan, 1),
+  F("malformed", malformed, 1), F("lastscan", lastscan, 1), F("sealed", sealed, 1), F("selftests", selftests, 1),
   /* the uint64_t members of metrics_alarm, in order, before what */
   F("alarm", alarm, offsetof(metrics_alarm, what) / sizeof(uint64_t)),
 } ;

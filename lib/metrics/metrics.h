@@ -46,6 +46,7 @@ struct metrics_s
   uint64_t verdict[METRICS_NVERDICT], action[METRICS_NACTION], route[METRICS_NROUTE], reason[METRICS_NREASON] ;
   uint64_t ms[METRICS_NMS], mssum, size[METRICS_NSIZE], sizesum ;
   uint64_t signatures, rulehits, quarantined, malformed, lastscan ;
+  uint64_t sealed, selftests ;  /* lines that are no new message */
   metrics_host hosts[METRICS_MAXHOSTS] ;
   unsigned int nhosts ;
   metrics_dir dirs[METRICS_MAXDIRS] ;

@@ -39,7 +39,7 @@ int report_live (report *r, unsigned int minutes, int clear)
    || !item("released", r->released) || !item("other", r->other)
    || !put("\nactions ") || !item("refused", r->refused) || !item("tagged", r->tagged) || !item("blackholed", r->blackholed)
    || !item("tempfailed", r->tempfailed) || !item("quarantined", r->quarantined)
-   || !put("\nerrors  ") || !item("scanner", r->error) || !item("timeouts", r->timeouts) || !item("rule hits", r->rulehits)
+   || !put("\nerrors  ") || !item("scanner", r->error) || !item("timeouts", r->timeouts) || !item("rule matches", r->rulehits)
    || !put("\nscan ms ") || !item("p50", report_pct(r, 50)) || !item("p99", report_pct(r, 99))
    || !item("max", r->msn ? r->ms[r->msn - 1] : 0) || !put("\n\n")) return 0 ;
   if (r->nhosts)
