@@ -22,11 +22,11 @@ static int onheader (void *ctx, char const *n, size_t nl, char const *v, size_t 
   return 1 ;
 }
 
-static int onname (void *ctx, char const *n, size_t len, unsigned int inzip)
+static int onname (void *ctx, char const *n, size_t len, enum mime_origin from)
 {
   (void)ctx ;
   FUZZ_ASSERT(!stopped) ;
-  FUZZ_ASSERT(len <= MIME_MAXNAME && inzip <= 1) ;
+  FUZZ_ASSERT(len <= MIME_MAXNAME && from < MIME_FROM_N) ;
   if (len) { volatile char c = n[0] ; c = n[len-1] ; (void)c ; }
   if (++calls == stopat) { stopped = 1 ; return 0 ; }
   return 1 ;

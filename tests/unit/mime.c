@@ -9,7 +9,8 @@
 #include "mime/mime.h"
 #include "unit.h"
 
-/* every callback, one line each: "H name: value", "N name", "Z name" */
+/* every callback, one line each: "H name: value", "N name" (a parameter),
+   "Z name" (zip), "U name" (uuencode), "T name" (TNEF) */
 static stralloc got = STRALLOC_ZERO ;
 static unsigned int calls, stopafter ;
 
@@ -21,10 +22,11 @@ static int onheader (void *ctx, char const *n, size_t nl, char const *v, size_t 
   return !stopafter || ++calls < stopafter ;
 }
 
-static int onname (void *ctx, char const *n, size_t len, unsigned int inzip)
+static int onname (void *ctx, char const *n, size_t len, enum mime_origin from)
 {
+  static char const *const tag[MIME_FROM_N] = { "N ", "Z ", "U ", "T " } ;
   (void)ctx ;
-  if (!stralloc_cats(&got, inzip ? "Z " : "N ") || !stralloc_catb(&got, n, len) || !stralloc_cats(&got, "\n")) abort() ;
+  if (!stralloc_cats(&got, tag[from]) || !stralloc_catb(&got, n, len) || !stralloc_cats(&got, "\n")) abort() ;
   return !stopafter || ++calls < stopafter ;
 }
 
