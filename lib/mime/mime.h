@@ -16,7 +16,7 @@
 #define MIME_MAXTYPE 128          /* type/subtype */
 #define MIME_MAXPARAMS 128        /* parameters of one field */
 #define MIME_MAXTNEF (50 << 20)   /* an MS-TNEF body is decoded up to this size */
-#define MIME_MAXTNEFNAMES 16      /* names of one TNEF attachment */
+#define MIME_MAXTNEFNAMES 16      /* names and data attributes of one TNEF attachment */
 
 /* what reaches the unchecked callback: a limit of the walk reached ... */
 #define MIME_UNCHECKED_DEPTH "MimeDepth"    /* nested deeper than MIME_MAXDEPTH */
@@ -31,7 +31,7 @@
 /* a uuencoded block without its end line, or with a line that is not uuencode */
 #define MIME_UNCHECKED_UUENCODE "MimeUuencode"
 /* a TNEF stream cut at MIME_MAXTNEF, that does not parse to its end, or
-   with an attachment of more than MIME_MAXTNEFNAMES names */
+   with an attachment of more than MIME_MAXTNEFNAMES names and data */
 #define MIME_UNCHECKED_TNEF "MimeTnef"
 /* ... or a structure that a common reader (Courier's reformime, maildrop)
    splits otherwise than the walk, so that it may show a part not walked */

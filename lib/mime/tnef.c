@@ -42,7 +42,7 @@ struct tnef
   unsigned int depth ;
   char cp[16] ;           /* iconv's name of the code page */
   int open ;              /* an attachment is being read */
-  unsigned int names ;    /* of the attachment */
+  unsigned int names ;    /* names and data of the attachment */
   int zipname ;           /* one of them ends in .zip */
   char const *data[2] ;   /* its attAttachData and PR_ATTACH_DATA */
   size_t dlen[2] ;
@@ -110,9 +110,11 @@ static void name (struct tnef *t, unsigned char const *s, size_t len, int unicod
   mime_report(w, w->dec.s, w->dec.len, MIME_FROM_TNEF) ;
 }
 
-/* the attachment's data in slot k; data already there is read first */
+/* the attachment's data in slot k; data already there is read first.
+   Data counts with the names, so that the zips of one attachment stay few. */
 static void data (struct tnef *t, unsigned int k, char const *s, size_t len)
 {
+  if (++t->names > MIME_MAXTNEFNAMES) { t->bad = 1 ; return ; }
   if (t->data[k]) mime_contents(t->w, t->data[k], t->dlen[k], t->zipname, t->depth) ;
   t->data[k] = s ; t->dlen[k] = len ;
 }
