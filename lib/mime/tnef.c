@@ -4,11 +4,13 @@
    what an attachment that is a zip holds. A stream that does not parse to
    its end is unchecked.
    Not libytnef: it reads all of a stream (bodies, RTF, vCards, every
-   property) into allocated structures, and has had its run of memory-safety
-   flaws; this runs in the set-id qmail-queue (rules.so in-process) and in
-   the helper on any sender's bytes. So it reads only the attributes that
-   name attachments, each length checked against what is left, loops bounded
-   by the bytes they consume, and is fuzzed with the walker (tests/fuzz). */
+   property) into allocated structures, has had a run of heap overflows in
+   that code (2017, 2021), and prints its complaints on stdout, which in
+   qmail-queue is the envelope's pipe. This runs in the set-id qmail-queue
+   (rules.so in-process) and in the helper on any sender's bytes, so it
+   reads only the attributes that name attachments, each length checked
+   against what is left, loops bounded by the bytes they consume, and is
+   fuzzed with the walker (tests/fuzz). */
 
 #include <stdint.h>
 #include <stdio.h>
