@@ -34,7 +34,7 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 	$(addprefix lib/policy/,policy.o names.o tcprules.o template.o) \
 	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o verdict.o logdest.o msgid.o seal.o) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
-	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o) \
+	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
 	$(addprefix lib/inspect/,inspect.o) \
 	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
 	$(addprefix lib/report/,logline.o logdir.o report.o html.o live.o) \

@@ -12,10 +12,12 @@ build="make gcc skalibs-dev libclamav-dev libhyperscan-dev libpcre2-dev"
 run="clamav-daemon clamav-freshclam ucspi-tcp daemontools daemontools-run acl"
 # for the tests and the demo: the clients they drive, mailfront as the front
 # end, maildrop for the quarantine recipe (and its reformime, the other mail
-# reader of t-mimecheck), zip for test archives, clang and
-# its fuzzer runtime for make fuzz, chromium (a font, Mesa) to render qhpsi-report -H,
-# Prometheus's promtool and node_exporter for qhpsi-metrics, tmux for qhpsi-top
-tests="clamav clamdscan mailfront swaks maildrop zip python3 procps util-linux
+# reader of t-mimecheck), zip for test archives, sharutils (uuencode) and
+# tnef (a TNEF reader the test streams are held against) for t-attachnames,
+# clang and its fuzzer runtime for make fuzz, chromium (a font, Mesa) to
+# render qhpsi-report -H, Prometheus's promtool and node_exporter for
+# qhpsi-metrics, tmux for qhpsi-top
+tests="clamav clamdscan mailfront swaks maildrop zip sharutils tnef python3 procps util-linux
   clang libclang-rt-14-dev chromium fonts-liberation libgl1-mesa-dri
   prometheus prometheus-node-exporter tmux"
 

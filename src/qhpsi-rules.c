@@ -24,19 +24,27 @@
 
 static struct rules *R ;
 
-static void explain (void *ctx, uint32_t i, char const *what, size_t len, int counted)
+/* UTF-8 as it is, control characters as ?, at most 200 bytes */
+static void show (char const *what, size_t len)
 {
-  struct rules_rec const *x = rules_rule(R, i) ;
   size_t n = len > 200 ? 200 : len ;
-  (void)ctx ;
-  if (counted) printf("match %s (rule %u, %s:%u) in %s: ", rules_str(R, x->name), i + 1, rules_str(R, x->file), x->line, rules_scopename[x->scope]) ;
-  else printf("skip %s (rule %u): message size %s the size window: ", rules_str(R, x->name), i + 1, "outside") ;
   for (size_t k = 0 ; k < n ; k++)
-  { /* UTF-8 as it is, control characters as ? */
+  {
     unsigned char c = what[k] ;
     putchar(c >= 32 && c != 127 ? c : c == '\t' ? ' ' : '?') ;
   }
   printf("%s\n", n < len ? "..." : "") ;
+}
+
+static void explain (void *ctx, uint32_t i, char const *what, size_t len, int counted, char const *from)
+{
+  struct rules_rec const *x ;
+  (void)ctx ;
+  if (counted == RULES_NAME) { printf("name (%s): ", from) ; show(what, len) ; return ; }
+  x = rules_rule(R, i) ;
+  if (counted == RULES_MATCH) printf("match %s (rule %u, %s:%u) in %s: ", rules_str(R, x->name), i + 1, rules_str(R, x->file), x->line, rules_scopename[x->scope]) ;
+  else printf("skip %s (rule %u): message size %s the size window: ", rules_str(R, x->name), i + 1, "outside") ;
+  show(what, len) ;
 }
 
 /* -Q: a queued message (queue/mess, a quarantined copy): the lines this

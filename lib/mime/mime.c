@@ -1,6 +1,7 @@
 /* mime.c: walks a message's MIME tree for the content rules: entities,
    multipart bodies, top-level fields; parameters (mimeparam.c), decoders
-   (mimedecode.c) and zip directories (zipdir.c) are apart. */
+   (mimedecode.c), zip directories (zipdir.c), uuencoded blocks
+   (uuencode.c) and MS-TNEF streams (tnef.c) are apart. */
 
 #include <errno.h>
 #include <string.h>
@@ -11,9 +12,13 @@
 
 void mime_nomem (struct walk *w) { w->nomem = 1 ; w->stop = 1 ; }
 
-/* reports a name, cut to MIME_MAXNAME at a UTF-8 boundary; a part's names
-   once each */
-void mime_report (struct walk *w, char const *s, size_t len, unsigned int inzip)
+char const *const mime_originname[MIME_FROM_N] = { "MIME parameter", "zip", "uuencode", "TNEF" } ;
+
+int mime_zipname (char const *s, size_t len) { return len >= 4 && !strncasecmp(s + len - 4, ".zip", 4) ; }
+
+/* reports a name found in from, cut to MIME_MAXNAME at a UTF-8 boundary;
+   a part's parameter names once each */
+void mime_report (struct walk *w, char const *s, size_t len, unsigned int from)
 {
   if (!len) return ;  /* name="" names nothing */
   if (len > MIME_MAXNAME)
@@ -24,7 +29,7 @@ void mime_report (struct walk *w, char const *s, size_t len, unsigned int inzip)
     while (back < 3 && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80) { k-- ; back++ ; }
     len = ((unsigned char)s[k] & 0xc0) == 0x80 ? MIME_MAXNAME : k ;
   }
-  if (!inzip)
+  if (from == MIME_FROM_PARAM)
   {
     size_t i = 0 ;
     while (i + sizeof(size_t) <= w->seen.len)
@@ -43,9 +48,9 @@ void mime_report (struct walk *w, char const *s, size_t len, unsigned int inzip)
       { mime_nomem(w) ; return ; }
       w->nseen++ ;
     }
-    if (len >= 4 && !strncasecmp(s + len - 4, ".zip", 4)) w->zipname = 1 ;
+    if (mime_zipname(s, len)) w->zipname = 1 ;
   }
-  if (w->sink && w->sink->name && !w->sink->name(w->sink->ctx, s, len, inzip)) w->stop = 1 ;
+  if (w->sink && w->sink->name && !w->sink->name(w->sink->ctx, s, len, (enum mime_origin)from)) w->stop = 1 ;
 }
 
 /* one line of s[i..end): *ce its content's end (before CR LF), returns the
@@ -194,17 +199,36 @@ void mime_unchecked (struct walk *w, char const *why)
 
 static void leaf (struct walk *w, struct entity const *e, size_t b, size_t end)
 {
+  int isz, whole = 0 ;  /* whole: w->body holds the whole body, decoded */
   if (w->sink && w->sink->part)
   {
     if (!body(w, e, b, end, end - b)) return ;
     if (!w->sink->part(w->sink->ctx, e->type, w->body.s, w->body.len)) { w->stop = 1 ; return ; }
+    whole = 1 ;
   }
-  int isz = w->zipname || mime_eqi(e->type, e->typelen, "application/zip")
+  /* a text body (or none typed: no MIME) may carry uuencoded files, which
+     mail readers show as attachments */
+  if (!e->typelen || (e->typelen > 5 && !memcmp(e->type, "text/", 5)))
+  {
+    if (!e->enc) mime_uuencode(w, w->s + b, end - b, 0) ;
+    else if (whole || body(w, e, b, end, end - b)) { whole = 1 ; mime_uuencode(w, w->body.s, w->body.len, 0) ; }
+    if (w->stop) return ;
+  }
+  isz = w->zipname || mime_eqi(e->type, e->typelen, "application/zip")
     || mime_eqi(e->type, e->typelen, "application/x-zip-compressed") || mime_eqi(e->type, e->typelen, "application/x-zip") ;
   if (!isz)
   {
-    if (!body(w, e, b, end, 4)) return ;
-    isz = w->body.len == 4 && !memcmp(w->body.s, "PK\3\4", 4) ;
+    if (!whole && !body(w, e, b, end, 4)) return ;
+    isz = w->body.len >= 4 && !memcmp(w->body.s, "PK\3\4", 4) ;
+    if (!isz && w->body.len >= 4 && !memcmp(w->body.s, MIME_TNEFSIG, 4))
+    { /* winmail.dat */
+      size_t n ;
+      if (!whole && !body(w, e, b, end, MIME_MAXTNEF)) return ;
+      n = w->body.len ;
+      if (n >= MIME_MAXTNEF) { n = MIME_MAXTNEF ; mime_unchecked(w, MIME_UNCHECKED_TNEF) ; if (w->stop) return ; }
+      mime_tnef(w, w->body.s, n, 0) ;
+      return ;
+    }
   }
   if (isz && body(w, e, b, end, MIME_MAXZIP))
   { /* the central directory is at the end */

@@ -15,6 +15,8 @@
 #define MIME_MAXBOUNDARY 256      /* RFC 2046 allows 70 */
 #define MIME_MAXTYPE 128          /* type/subtype */
 #define MIME_MAXPARAMS 128        /* parameters of one field */
+#define MIME_MAXTNEF (50 << 20)   /* an MS-TNEF body is decoded up to this size */
+#define MIME_MAXTNEFNAMES 16      /* names and data attributes of one TNEF attachment */
 
 /* what reaches the unchecked callback: a limit of the walk reached ... */
 #define MIME_UNCHECKED_DEPTH "MimeDepth"    /* nested deeper than MIME_MAXDEPTH */
@@ -26,11 +28,28 @@
 #define MIME_UNCHECKED_TYPE "MimeType"      /* a media type of MIME_MAXTYPE bytes or more */
 #define MIME_UNCHECKED_ZIP "MimeZip"        /* a zip body decoded only up to MIME_MAXZIP */
 #define MIME_UNCHECKED_RFC2231 "MimeRfc2231Gap" /* name*0, name*2: a section missing or twice */
+/* a uuencoded block without its end line, or with a line that is not uuencode */
+#define MIME_UNCHECKED_UUENCODE "MimeUuencode"
+/* a TNEF stream cut at MIME_MAXTNEF, that does not parse to its end, or
+   with an attachment of more than MIME_MAXTNEFNAMES names and data */
+#define MIME_UNCHECKED_TNEF "MimeTnef"
 /* ... or a structure that a common reader (Courier's reformime, maildrop)
    splits otherwise than the walk, so that it may show a part not walked */
 #define MIME_UNCHECKED_AMBIGUOUS_BOUNDARY "MimeAmbiguousBoundary"  /* "--B junk", "--b" for B, "--BX" */
 /* two types, boundaries or encodings; a field line that starts with a blank */
 #define MIME_UNCHECKED_AMBIGUOUS_HEADER "MimeAmbiguousHeader"
+
+/* where a name was found */
+enum mime_origin
+{
+  MIME_FROM_PARAM = 0,  /* Content-Type's name=, Content-Disposition's filename= */
+  MIME_FROM_ZIP,        /* the central directory of a zip */
+  MIME_FROM_UUENCODE,   /* the "begin MODE NAME" line of a uuencoded block */
+  MIME_FROM_TNEF,       /* an attachment of an MS-TNEF stream (winmail.dat) */
+  MIME_FROM_N
+} ;
+/* "MIME parameter", "zip", "uuencode", "TNEF" */
+extern char const *const mime_originname[MIME_FROM_N] ;
 
 struct mime_sink
 {
@@ -39,9 +58,8 @@ struct mime_sink
      value unfolded (CRLF/LF + blanks → one space), leading/trailing blanks
      trimmed, RFC 2047 encoded-words decoded to UTF-8. Return 0 to stop the walk. */
   int (*header) (void *ctx, char const *name, size_t namelen, char const *value, size_t valuelen) ;
-  /* an attachment name, decoded to UTF-8 (inzip 0), or a file name from the
-     central directory of a zip attachment (inzip 1). Return 0 to stop. */
-  int (*name) (void *ctx, char const *name, size_t len, unsigned int inzip) ;
+  /* an attachment name, and where it was found (from). Return 0 to stop. */
+  int (*name) (void *ctx, char const *name, size_t len, enum mime_origin from) ;
   /* a leaf entity's whole body, decoded (base64, quoted-printable, else as
      it is), with its type, lowercased ("" when it has none). Only walks
      whose sink sets it decode every body. Return 0 to stop. */
@@ -65,6 +83,16 @@ struct mime_sink
    of it ends in .zip or its type is application/zip, x-zip-compressed or
    x-zip; its central directory's names are reported as they are with flag
    bit 11 (UTF-8), else converted from CP437 (as they are if that fails).
+   A text body (text/..., or none: a message without MIME) is read for
+   uuencoded blocks ("begin MODE NAME" or "begin-base64 MODE NAME" to "end"
+   or "===="): NAME as it is. A leaf whose decoded body starts with the
+   TNEF signature 78 9F 3E 22 is read as MS-TNEF: each attachment's title
+   (attAttachTitle) and file names (PR_ATTACH_LONG_FILENAME, _FILENAME,
+   _LONG_PATHNAME, _PATHNAME), 8-bit ones converted from the stream's
+   code page, and the embedded messages' attachments. A uuencoded block or
+   TNEF attachment that is a zip (by its name or bytes) has its members'
+   names read; TNEF and zip in them too. Each block and TNEF attachment
+   counts as a part.
    Returns 1 when walked (or stopped by a callback), 0 on ENOMEM. Never
    reads outside s; never allocates without bound. */
 extern int mime_walk (char const *s, size_t len, struct mime_sink const *sink) ;

@@ -118,8 +118,8 @@ static void mime_reportcharset (struct walk *w, char const *cs, size_t cslen)
   w->dec.len = 0 ;
   r = cslen ? mime_convert(&w->dec, cs, cslen, w->name.s, w->name.len) : 0 ;
   if (r < 0) { mime_nomem(w) ; return ; }
-  if (r) mime_report(w, w->dec.s, w->dec.len, 0) ;
-  else mime_report(w, w->name.s, w->name.len, 0) ;
+  if (r) mime_report(w, w->dec.s, w->dec.len, MIME_FROM_PARAM) ;
+  else mime_report(w, w->name.s, w->name.len, MIME_FROM_PARAM) ;
 }
 
 /* the section number of attr "base*N" or "base*N*", or -1 */
@@ -166,7 +166,7 @@ void mime_names (struct walk *w, char const *base)
     {
       w->dec.len = 0 ;
       if (!mime_decodeheader(&w->dec, v, p->vlen)) { mime_nomem(w) ; return ; }
-      mime_report(w, w->dec.s, w->dec.len, 0) ;
+      mime_report(w, w->dec.s, w->dec.len, MIME_FROM_PARAM) ;
     }
     else if (p->alen == blen + 1 && a[blen] == '*')
     {

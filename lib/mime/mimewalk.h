@@ -67,9 +67,9 @@ struct entity
 extern void mime_nomem (struct walk *w) ;
 /* tells the sink's unchecked callback why (MIME_UNCHECKED_*) */
 extern void mime_unchecked (struct walk *w, char const *why) ;
-/* reports a name, cut to MIME_MAXNAME at a UTF-8 boundary; a part's names
-   once each */
-extern void mime_report (struct walk *w, char const *s, size_t len, unsigned int inzip) ;
+/* reports a name found in from (enum mime_origin), cut to MIME_MAXNAME at
+   a UTF-8 boundary; a part's parameter names once each */
+extern void mime_report (struct walk *w, char const *s, size_t len, unsigned int from) ;
 
 /* lib/rules/mimeparam.c */
 /* Splits a structured value "token; attr=value; ..." into w->par; returns
@@ -80,6 +80,21 @@ extern void mime_names (struct walk *w, char const *base) ;
 
 /* lib/rules/zipdir.c: reports the names of the zip b (n bytes) */
 extern void mime_zip (struct walk *w, char const *b, size_t n) ;
+
+/* lib/mime/uuencode.c: reports the names of the uuencoded blocks of the
+   text t (n bytes), and what those that are zips or TNEF hold; depth: how
+   deep in attachments of attachments t is */
+extern void mime_uuencode (struct walk *w, char const *t, size_t n, unsigned int depth) ;
+
+/* lib/mime/tnef.c */
+#define MIME_TNEFSIG "\x78\x9f\x3e\x22"
+/* reports the attachment names of the TNEF stream b (n bytes, signature first) */
+extern void mime_tnef (struct walk *w, char const *b, size_t n, unsigned int depth) ;
+/* what the decoded attachment b (n bytes) holds: a zip's member names (when
+   zipname, a name of it ends in .zip, or its bytes say zip), a TNEF stream's names */
+extern void mime_contents (struct walk *w, char const *b, size_t n, int zipname, unsigned int depth) ;
+/* 1 if the name s (len bytes) ends in .zip */
+extern int mime_zipname (char const *s, size_t len) ;
 
 /* lib/rules/mimedecode.c: each decoder appends at most max bytes to sa;
    1 done, 0 bad input (strict mode only; sa back as it was), -1 ENOMEM */

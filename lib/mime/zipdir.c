@@ -20,9 +20,9 @@ static void zipname (struct walk *w, char const *s, size_t len, int utf8)
     w->dec.len = 0 ;
     r = mime_convert(&w->dec, "CP437", 5, s, len) ;
     if (r < 0) { mime_nomem(w) ; return ; }
-    if (r) { mime_report(w, w->dec.s, w->dec.len, 1) ; return ; }
+    if (r) { mime_report(w, w->dec.s, w->dec.len, MIME_FROM_ZIP) ; return ; }
   }
-  mime_report(w, s, len, 1) ;
+  mime_report(w, s, len, MIME_FROM_ZIP) ;
 }
 
 void mime_zip (struct walk *w, char const *b, size_t n)

@@ -174,7 +174,7 @@ static int onmatch (unsigned int id, unsigned long long from, unsigned long long
   /* the databases hold rule numbers: one past the table is a damaged file */
   if (id >= m->r->h->nrules) { m->failed = 4 ; return 1 ; }
   inwindow = !((x->flags & RF_MIN) && m->msgsize < x->minsize) && !((x->flags & RF_MAX) && m->msgsize > x->maxsize) ;
-  if (!inwindow) { if (m->explain) (*m->explain)(m->ectx, id, m->subj, m->len, 0) ; return 0 ; }
+  if (!inwindow) { if (m->explain) (*m->explain)(m->ectx, id, m->subj, m->len, RULES_SKIP, 0) ; return 0 ; }
   if (x->flags & RF_PCRE)
   {
     int c = confirm(m, id) ;
@@ -191,9 +191,9 @@ static int onmatch (unsigned int id, unsigned long long from, unsigned long long
       while (b > s && b[-1] != '\n') b-- ;
       e = memchr(s + t - 1, '\n', m->len - t + 1) ;
       if (!e) e = s + m->len ;
-      (*m->explain)(m->ectx, id, b, e - b, 1) ;
+      (*m->explain)(m->ectx, id, b, e - b, RULES_MATCH, 0) ;
     }
-    else (*m->explain)(m->ectx, id, s, m->len, 1) ;
+    else (*m->explain)(m->ectx, id, s, m->len, RULES_MATCH, 0) ;
   }
   if (x->flags & RF_ALLOW) { m->allowed = 1 ; return 1 ; }
   if (id < m->best) m->best = id ;
@@ -251,13 +251,20 @@ static int matchname (struct mctx *m, char const *name, size_t len)
   return scan(m, RS_BARENAME, name, len) && !m->allowed ;
 }
 
-static int onname (void *ctx, char const *name, size_t len, unsigned int inzip)
+static int onname (void *ctx, char const *name, size_t len, enum mime_origin from)
 {
   struct mctx *m = ctx ;
   size_t n ;
-  if (inzip)
-  { /* a zip member is matched by its own name, as an attachment is, not its path */
+  if (m->explain) (*m->explain)(m->ectx, UINT32_MAX, name, len, RULES_NAME, mime_originname[from]) ;
+  if (from != MIME_FROM_PARAM)
+  { /* a file of a zip, uuencode or TNEF is matched by its own name, as an
+       attachment is, not its path; uudecode and Windows readers cut it so */
     char const *p = memrchr(name, '/', len) ;
+    if (from != MIME_FROM_ZIP)
+    {
+      char const *q = memrchr(name, '\\', len) ;
+      if (q && (!p || q > p)) p = q ;
+    }
     if (p) { len -= p + 1 - name ; name = p + 1 ; }
   }
   /* the name as the system runs it, then as written, if that differs */

@@ -86,9 +86,15 @@ extern uint32_t rules_count (struct rules const *) ;
 extern struct rules_rec const *rules_rule (struct rules const *, uint32_t i) ;
 extern char const *rules_str (struct rules const *, uint32_t off) ;
 
-/* why a rule matched, for qhpsi-rules -t; what is the matched text, or the
-   attachment name, or the header value */
-typedef void rules_explain_fn (void *ctx, uint32_t rule, char const *what, size_t len, int counted) ;
+/* what qhpsi-rules -t is told: a rule matched (RULES_MATCH), or matched
+   but the message size is outside its window (RULES_SKIP): what is the
+   matched text, or the attachment name, or the header value; or the walk
+   found an attachment name (RULES_NAME; rule unused): from says where
+   (mime.h, mime_originname) */
+#define RULES_SKIP 0
+#define RULES_MATCH 1
+#define RULES_NAME 2
+typedef void rules_explain_fn (void *ctx, uint32_t rule, char const *what, size_t len, int counted, char const *from) ;
 
 /* 1 and *hit the winning rule, 0 clean (or whitelisted: *allowed set),
    2 no rule matched what could be read, but the MIME walk could not read

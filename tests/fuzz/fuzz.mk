@@ -21,7 +21,7 @@ $(FUZZOBJ)/fuzz-envelope: $(FUZZOBJ)/queue/envelope.o
 $(FUZZOBJ)/fuzz-template: $(FUZZOBJ)/policy/template.o
 $(FUZZOBJ)/fuzz-tcprules: $(FUZZOBJ)/policy/tcprules.o
 $(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/quarantine/maildir.o
-FUZZMIME = $(addprefix $(FUZZOBJ)/mime/,mime.o mimeparam.o mimedecode.o zipdir.o)
+FUZZMIME = $(addprefix $(FUZZOBJ)/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o)
 $(FUZZOBJ)/fuzz-mime: $(FUZZMIME)
 # the loader and matcher as the plugin links them (RULESRTLIBS)
 $(FUZZOBJ)/fuzz-rulesfile: $(FUZZOBJ)/rules/rules.o $(FUZZMIME)

@@ -1,5 +1,6 @@
 /* tests/fuzz/mime.c: the MIME walker on any bytes: as a message, as the
-   body of a zip part (the central directory reader) and as a header value.
+   body of a zip part (the central directory reader), as a TNEF stream, as
+   uuencoded and base64 blocks in a text body, and as a header value.
    Names stay within their bound, a finding is one of mime.h's reasons, a
    body lies whole in readable memory, and a callback that says stop is the
    last. */
@@ -22,11 +23,11 @@ static int onheader (void *ctx, char const *n, size_t nl, char const *v, size_t 
   return 1 ;
 }
 
-static int onname (void *ctx, char const *n, size_t len, unsigned int inzip)
+static int onname (void *ctx, char const *n, size_t len, enum mime_origin from)
 {
   (void)ctx ;
   FUZZ_ASSERT(!stopped) ;
-  FUZZ_ASSERT(len <= MIME_MAXNAME && inzip <= 1) ;
+  FUZZ_ASSERT(len <= MIME_MAXNAME && from < MIME_FROM_N) ;
   if (len) { volatile char c = n[0] ; c = n[len-1] ; (void)c ; }
   if (++calls == stopat) { stopped = 1 ; return 0 ; }
   return 1 ;
@@ -38,7 +39,8 @@ static int onunchecked (void *ctx, char const *why)
   {
     MIME_UNCHECKED_DEPTH, MIME_UNCHECKED_PARTS, MIME_UNCHECKED_BOUNDARY, MIME_UNCHECKED_PARAMS,
     MIME_UNCHECKED_FIELD, MIME_UNCHECKED_NAME, MIME_UNCHECKED_TYPE, MIME_UNCHECKED_ZIP,
-    MIME_UNCHECKED_RFC2231, MIME_UNCHECKED_AMBIGUOUS_BOUNDARY, MIME_UNCHECKED_AMBIGUOUS_HEADER, 0
+    MIME_UNCHECKED_RFC2231, MIME_UNCHECKED_AMBIGUOUS_BOUNDARY, MIME_UNCHECKED_AMBIGUOUS_HEADER,
+    MIME_UNCHECKED_UUENCODE, MIME_UNCHECKED_TNEF, 0
   } ;
   unsigned int i = 0 ;
   (void)ctx ;
@@ -77,6 +79,17 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   calls = 0 ; stopped = 0 ; stopat = 0 ;
   FUZZ_ASSERT(stralloc_catb(&sa, zhead, sizeof zhead - 1) && stralloc_catb(&sa, s, size)) ;
   FUZZ_ASSERT(mime_walk(sa.s, sa.len, &sink) == 1) ;
+
+  /* the input as a TNEF stream after its signature, and as the lines of
+     a uuencoded and of a begin-base64 block (named .zip: decoded whole) */
+  for (unsigned int k = 0 ; k < 3 ; k++)
+  {
+    static char const *const wrap[3] = { "\n\x78\x9f\x3e\x22", "\nbegin 644 f.zip\n", "\nbegin-base64 644 f.zip\n" } ;
+    calls = 0 ; stopped = 0 ; stopat = 0 ;
+    sa.len = 0 ;
+    FUZZ_ASSERT(stralloc_cats(&sa, wrap[k]) && stralloc_catb(&sa, s, size)) ;
+    FUZZ_ASSERT(mime_walk(sa.s, sa.len, &all) == 1) ;
+  }
 
   /* decoding appends, and a value without "=?" comes back as it was */
   sa.len = 0 ;

@@ -20,16 +20,19 @@ static char const *const msgs[] =
   "Subject: hello\n\nbody\n",
   "X-Mailer: x\n\nthe worworm-marker\n",
   "",
+  "Subject: uu\n\nbegin 644 c:\\dir\\photo.exe\n\"35H \n`\nend\nbegin 644 cut.txt\n",
 } ;
-static char const *const senders[] = { "a@example.org", "", 0, "spam@x", "a@trusted.example", "" } ;
+static char const *const senders[] = { "a@example.org", "", 0, "spam@x", "a@trusted.example", "", "a@example.org" } ;
 
 static volatile unsigned char sink ;
 static uint32_t nrules ;
 
-static void explain (void *ctx, uint32_t rule, char const *what, size_t len, int counted)
+static void explain (void *ctx, uint32_t rule, char const *what, size_t len, int counted, char const *from)
 {
-  (void)ctx ; (void)counted ;
-  FUZZ_ASSERT(rule < nrules) ;
+  (void)ctx ;
+  /* a name the walk found, from somewhere; else a rule of the table */
+  if (counted == RULES_NAME) FUZZ_ASSERT(from && *from) ;
+  else FUZZ_ASSERT(rule < nrules && !from) ;
   for (size_t i = 0 ; i < len ; i++) sink ^= (unsigned char)what[i] ;
 }
 
@@ -69,8 +72,9 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     int allowed = -1, v ;
     static int lastv ;
     static uint32_t lasthit ;
-    v = rules_match(r, msg, strlen(msg), senders[m / 2], &hit, &allowed, m & 1 ? &explain : 0, 0, err, sizeof err) ;
-    FUZZ_ASSERT(v >= -1 && v <= 1) ;
+    char const *why = 0 ;
+    v = rules_match(r, msg, strlen(msg), senders[m / 2], &hit, &allowed, &why, m & 1 ? &explain : 0, 0, err, sizeof err) ;
+    FUZZ_ASSERT(v >= -1 && v <= 2 && (v == 2) == !!why) ;
     if (v == 1)
     {
       FUZZ_ASSERT(hit < nrules && !allowed) ;

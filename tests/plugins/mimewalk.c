@@ -1,7 +1,8 @@
 /* tests/plugins/mimewalk.c: what the MIME walker sees of a message, for
    t-mimecheck to hold against another reader. mimewalk MSG DIR writes every
    leaf body, decoded, to DIR/1, DIR/2, ... and prints "name NAME" for each
-   attachment name and "unchecked WHY" for each finding. Exit 0, or 111. */
+   attachment name ("zipname", "uuname", "tnefname" for those of zips,
+   uuencoded blocks, TNEF) and "unchecked WHY" for each finding. Exit 0, or 111. */
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,11 +26,12 @@ static int onpart (void *ctx, char const *type, char const *body, size_t len)
   return 1 ;
 }
 
-static int onname (void *ctx, char const *name, size_t len, unsigned int inzip)
+static int onname (void *ctx, char const *name, size_t len, enum mime_origin from)
 {
   (void)ctx ;
   /* NUL bytes and all: a reader may show them as blanks */
-  printf("%s ", inzip ? "zipname" : "name") ;
+  static char const *const tag[MIME_FROM_N] = { "name", "zipname", "uuname", "tnefname" } ;
+  printf("%s ", tag[from]) ;
   fwrite(name, 1, len, stdout) ;
   putchar('\n') ;
   return 1 ;

@@ -1,5 +1,6 @@
 /* tests/unit/mime.c: the MIME walker: unfolding, RFC 2047 and 2231 names,
-   nesting, zip central directories (real and lying), limits, CRLF. */
+   nesting, zip central directories (real and lying), limits, CRLF,
+   uuencoded blocks and MS-TNEF streams. */
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -9,7 +10,8 @@
 #include "mime/mime.h"
 #include "unit.h"
 
-/* every callback, one line each: "H name: value", "N name", "Z name" */
+/* every callback, one line each: "H name: value", "N name" (a parameter),
+   "Z name" (zip), "UU name" (uuencode), "T name" (TNEF), "U why" (unchecked) */
 static stralloc got = STRALLOC_ZERO ;
 static unsigned int calls, stopafter ;
 
@@ -21,10 +23,11 @@ static int onheader (void *ctx, char const *n, size_t nl, char const *v, size_t 
   return !stopafter || ++calls < stopafter ;
 }
 
-static int onname (void *ctx, char const *n, size_t len, unsigned int inzip)
+static int onname (void *ctx, char const *n, size_t len, enum mime_origin from)
 {
+  static char const *const tag[MIME_FROM_N] = { "N ", "Z ", "UU ", "T " } ;
   (void)ctx ;
-  if (!stralloc_cats(&got, inzip ? "Z " : "N ") || !stralloc_catb(&got, n, len) || !stralloc_cats(&got, "\n")) abort() ;
+  if (!stralloc_cats(&got, tag[from]) || !stralloc_catb(&got, n, len) || !stralloc_cats(&got, "\n")) abort() ;
   return !stopafter || ++calls < stopafter ;
 }
 
@@ -394,6 +397,209 @@ static void test_zip (void)
   stralloc_free(&m) ;
 }
 
+/* uuencoded blocks and MS-TNEF streams: "UU name" from uuencode, "T name"
+   from TNEF. The uuencoded lines are python's binascii.b2a_uu; the TNEF
+   streams are built below, after MS-OXTNEF, attribute by attribute. */
+
+static void test_uuencode (void)
+{
+  UWALK("Subject: x\n\nhi\nbegin 644 evil.exe\n\"35H \n`\nend\nbye\n", "UU evil.exe\n", "a body without MIME") ;
+  UWALK("Subject: x\r\n\r\nbegin 644 evil.exe\r\n\"35H \r\n`\r\nend\r\n", "UU evil.exe\n", "CRLF") ;
+  UWALK("Subject: x\n\nbegin 644 evil.exe\n\"35H\n\nend\n", "UU evil.exe\n", "trailing blanks stripped by a mailer") ;
+  UWALK("\nbegin 0644   a b.exe\nend\nbegin 600 two.exe\nend\n", "UU a b.exe\nUU two.exe\n", "two blocks, a name with a blank") ;
+  UWALK("\nbegin-base64 644 evil.exe\nTVo=\n====\n", "UU evil.exe\n", "begin-base64") ;
+  UWALK("\nbegin 644\nbegin 8 x.exe\n begin 644 y.exe\nbeginning 644 z.exe\nbegin 12345 w.exe\nbegin 644 \n", "",
+    "no name, no octal mode, indented, 'beginning', a mode of 5 digits: no block") ;
+  UWALK("Content-Type: text/html\n\nbegin 644 evil.exe\nend\n", "UU evil.exe\n", "a text/html body") ;
+  UWALK("Content-Type: application/octet-stream\n\nbegin 644 evil.exe\nend\n", "", "not in a body that is not text") ;
+  UWALK("Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\nYmVnaW4gNjQ0IGV2aWwuZXhlCmVuZAo=\n", "UU evil.exe\n", "a base64 text part") ;
+  UWALK("Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n=62egin 644 evil.exe\nend\n", "UU evil.exe\n", "quoted-printable") ;
+  UWALK("Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: text/plain\n\nbegin 644 evil.exe\nend\n--a--\n",
+    "UU evil.exe\n", "a text part of a multipart") ;
+  UWALK("\nbegin 644 evil.exe\n\"35H \n", "UU evil.exe\nU MimeUuencode\n", "no end line: MimeUuencode") ;
+  UWALK("\nbegin 644 evil.exe\n\"35H \nsome prose\nend\n", "UU evil.exe\nU MimeUuencode\n", "a line that is not uuencode") ;
+  UWALK("\nbegin 644 a.txt\nbegin 644 evil.exe\nend\n", "UU a.txt\nU MimeUuencode\nUU evil.exe\n", "a block that begins another is read too") ;
+  UWALK("\nbegin-base64 644 evil.exe\nTVo=\nend\n", "UU evil.exe\nU MimeUuencode\n", "begin-base64 ends with ====") ;
+}
+
+/* an attribute: level, id, length, data, checksum */
+static void att (stralloc *sa, unsigned int level, uint32_t id, char const *d, size_t n)
+{
+  uint32_t sum = 0 ;
+  for (size_t i = 0 ; i < n ; i++) sum += (unsigned char)d[i] ;
+  le(sa, level, 1) ; le(sa, id, 4) ; le(sa, (uint32_t)n, 4) ;
+  if (!stralloc_catb(sa, d, n)) abort() ;
+  le(sa, sum & 0xffff, 2) ;
+}
+
+static void head (stralloc *sa)
+{
+  le(sa, 0x223e9f78, 4) ; le(sa, 0, 2) ;
+  att(sa, 1, 0x00089006, "\0\0\1\0", 4) ;
+}
+
+/* a MAPI property of type, id, one value (PT_STRING8, PT_UNICODE: s) */
+static void prop (stralloc *sa, uint32_t type, uint32_t id, char const *s, size_t n)
+{
+  le(sa, type, 2) ; le(sa, id, 2) ; le(sa, 1, 4) ; le(sa, (uint32_t)n, 4) ;
+  if (!stralloc_catb(sa, s, n) || !stralloc_catb(sa, "\0\0\0", (4 - n % 4) % 4)) abort() ;
+}
+
+/* a message whose only part is the stream */
+static void msg (stralloc *m, stralloc const *t)
+{
+  m->len = 0 ;
+  if (!stralloc_cats(m, "Content-Type: application/ms-tnef\n\n") || !stralloc_catb(m, t->s, t->len)) abort() ;
+}
+
+#define RENDDATA "\1\0\0\0\377\377\377\377\0\0\0\0\0\0"
+
+static void test_tnef (void)
+{
+  stralloc t = STRALLOC_ZERO, m = STRALLOC_ZERO, p = STRALLOC_ZERO, z = STRALLOC_ZERO, e = STRALLOC_ZERO ;
+
+  head(&t) ;
+  att(&t, 2, 0x00069002, RENDDATA, 14) ;
+  att(&t, 2, 0x0006800f, "MZ", 2) ;
+  att(&t, 2, 0x00018010, "evil.exe\0junk", 14) ;
+  att(&t, 2, 0x00069002, RENDDATA, 14) ;
+  att(&t, 2, 0x00018010, "caf\xe9.txt", 8) ;
+  msg(&m, &t) ;
+  UWALKSA(m, "T evil.exe\nT caf\xc3\xa9.txt\n", "titles, to the NUL, cp1252 by default") ;
+  {
+    /* every cut of the stream inside an attribute is MimeTnef; a cut
+       between two (TNEF has no end mark) reads as a shorter stream */
+    int bad = 0 ;
+    size_t next = 6 ;
+    for (size_t cut = 6 ; cut < t.len ; cut++)
+    {
+      int between = cut == next ;
+      if (between) next += 11 + ((unsigned char)t.s[cut+5] | (unsigned char)t.s[cut+6] << 8) ;
+      walkb(m.s, m.len - t.len + cut, &limits) ;
+      if (between != (got.len < 11 || memcmp(got.s + got.len - 11, "U MimeTnef\n", 11))) { bad = 1 ; break ; }
+    }
+    CHECK(!bad, "every cut of a stream inside an attribute is MimeTnef, between two not") ;
+  }
+
+  t.len = 0 ; head(&t) ;
+  att(&t, 1, 0x00069007, "\xe3\x04\0\0\0\0\0\0", 8) ;  /* code page 1251 */
+  att(&t, 2, 0x00018010, "\xcf\xf0\xe8.exe", 8) ;
+  msg(&m, &t) ;
+  UWALKSA(m, "T \xd0\x9f\xd1\x80\xd0\xb8.exe\n", "attOemCodepage 1251, no attAttachRendData first") ;
+
+  /* attAttachment: a long, a named property with a name, PT_STRING8 file
+     name, PT_UNICODE long file name with a pair and a lone surrogate, a
+     multi-valued string (not a name) */
+  p.len = 0 ; le(&p, 5, 4) ;
+  le(&p, 3, 2) ; le(&p, 0x0e20, 2) ; le(&p, 42, 4) ;
+  le(&p, 0x1f, 2) ; le(&p, 0x8001, 2) ;
+  if (!stralloc_catb(&p, "0123456789abcdef", 16)) abort() ;
+  le(&p, 1, 4) ; le(&p, 6, 4) ; if (!stralloc_catb(&p, "x\0y\0\0\0\0\0", 8)) abort() ;
+  le(&p, 1, 4) ; le(&p, 2, 4) ; if (!stralloc_catb(&p, "z\0\0\0", 4)) abort() ;
+  prop(&p, 0x1e, 0x3704, "EVIL~1.EXE", 11) ;
+  prop(&p, 0x1f, 0x3707, "e\0\x3d\xd8\x00\xde\0\xd8.\0e\0x\0e\0\0\0", 18) ;
+  le(&p, 0x101e, 2) ; le(&p, 0x3707, 2) ; le(&p, 2, 4) ; le(&p, 1, 4) ; le(&p, 'a', 4) ; le(&p, 1, 4) ; le(&p, 'b', 4) ;
+  t.len = 0 ; head(&t) ;
+  att(&t, 2, 0x00069002, RENDDATA, 14) ;
+  att(&t, 2, 0x00069005, p.s, p.len) ;
+  msg(&m, &t) ;
+  UWALKSA(m, "T EVIL~1.EXE\nT e\xf0\x9f\x98\x80\xef\xbf\xbd.exe\n", "MAPI properties: file names, UTF-16 to UTF-8") ;
+  p.s[p.len - 24] = 0x77 ;  /* a type nobody knows */
+  t.len = 0 ; head(&t) ;
+  att(&t, 2, 0x00069005, p.s, p.len) ;
+  msg(&m, &t) ;
+  UWALKSA(m, "T EVIL~1.EXE\nT e\xf0\x9f\x98\x80\xef\xbf\xbd.exe\nU MimeTnef\n", "an unknown property type: MimeTnef") ;
+  p.len = 0 ; le(&p, 0xffffffff, 4) ;
+  t.len = 0 ; head(&t) ;
+  att(&t, 2, 0x00069005, p.s, p.len) ;
+  msg(&m, &t) ;
+  UWALKSA(m, "U MimeTnef\n", "2^32-1 properties in 4 bytes: MimeTnef") ;
+
+  /* a zip as attAttachData, found by its bytes; one as PR_ATTACH_DATA_BIN */
+  CHECK(readfile("tests/fixtures/mime/plain.zip", &z), "read plain.zip") ;
+  t.len = 0 ; head(&t) ;
+  att(&t, 2, 0x00069002, RENDDATA, 14) ;
+  att(&t, 2, 0x0006800f, z.s, z.len) ;
+  att(&t, 2, 0x00018010, "files.dat", 10) ;
+  att(&t, 2, 0x00069002, RENDDATA, 14) ;
+  p.len = 0 ; le(&p, 1, 4) ; prop(&p, 0x102, 0x3701, z.s, z.len) ;
+  att(&t, 2, 0x00069005, p.s, p.len) ;
+  msg(&m, &t) ;
+  UWALKSA(m, "T files.dat\nZ a.txt\nZ evil.exe\nZ a.txt\nZ evil.exe\n", "zips in attAttachData and PR_ATTACH_DATA_BIN") ;
+
+  /* an embedded message: PR_ATTACH_DATA_OBJ, an IID, then TNEF; nested deeper than MIME_MAXDEPTH */
+  e.len = 0 ; head(&e) ;
+  att(&e, 2, 0x00018010, "deep.exe", 9) ;
+  for (unsigned int d = 0 ; d < 40 ; d++)
+  {
+    p.len = 0 ; le(&p, 1, 4) ;
+    t.len = 0 ;
+    if (!stralloc_catb(&t, "0123456789abcdef", 16) || !stralloc_catb(&t, e.s, e.len)) abort() ;
+    prop(&p, 0x0d, 0x3701, t.s, t.len) ;
+    e.len = 0 ; head(&e) ;
+    att(&e, 2, 0x00069005, p.s, p.len) ;
+    if (!d)
+    {
+      msg(&m, &e) ;
+      UWALKSA(m, "T deep.exe\n", "an embedded message's attachment") ;
+    }
+  }
+  msg(&m, &e) ;
+  UWALKSA(m, "U MimeDepth\n", "embedded 41 deep: MimeDepth") ;
+
+  /* 17 titles of one attachment; a level byte of 3 */
+  t.len = 0 ; head(&t) ;
+  for (unsigned int i = 0 ; i < 17 ; i++) att(&t, 2, 0x00018010, "a.txt", 6) ;
+  msg(&m, &t) ;
+  walkb(m.s, m.len, &limits) ;
+  CHECK(got.len == 16 * 8 + 11 && !memcmp(got.s + got.len - 11, "U MimeTnef\n", 11), "17 names of an attachment: 16, then MimeTnef") ;
+  t.len = 0 ; head(&t) ;
+  att(&t, 3, 0x00018010, "evil.exe", 9) ;
+  msg(&m, &t) ;
+  UWALKSA(m, "U MimeTnef\n", "a level of 3: MimeTnef") ;
+
+  /* uuencoded winmail.dat in a text body */
+  t.len = 0 ; head(&t) ;
+  att(&t, 2, 0x00018010, "evil.exe", 9) ;
+  m.len = 0 ;
+  if (!stralloc_cats(&m, "\nbegin 644 winmail.dat\n")) abort() ;
+  for (size_t i = 0 ; i < t.len ; i += 45)
+  { /* binascii.b2a_uu, written out */
+    size_t n = t.len - i < 45 ? t.len - i : 45 ;
+    le(&m, 0x20 + (uint32_t)n, 1) ;
+    for (size_t k = 0 ; k < n ; k += 3)
+    {
+      unsigned char b[3] = { (unsigned char)t.s[i+k], k + 1 < n ? (unsigned char)t.s[i+k+1] : 0, k + 2 < n ? (unsigned char)t.s[i+k+2] : 0 } ;
+      uint32_t v = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2] ;
+      for (int j = 3 ; j >= 0 ; j--) { uint32_t c = v >> (6 * j) & 63 ; le(&m, c ? 0x20 + c : 0x60, 1) ; }
+    }
+    le(&m, '\n', 1) ;
+  }
+  if (!stralloc_cats(&m, "`\nend\n")) abort() ;
+  UWALKSA(m, "UU winmail.dat\nT evil.exe\n", "a uuencoded TNEF stream") ;
+
+  /* a callback that says stop is the last */
+  t.len = 0 ; head(&t) ;
+  for (unsigned int i = 0 ; i < 3 ; i++) { att(&t, 2, 0x00069002, RENDDATA, 14) ; att(&t, 2, 0x00018010, "a.exe", 6) ; }
+  msg(&m, &t) ;
+  stopafter = 2 ;
+  UWALKSA(m, "T a.exe\nT a.exe\n", "stopped after two names") ;
+  stopafter = 0 ;
+
+  stralloc_free(&t) ; stralloc_free(&m) ; stralloc_free(&p) ; stralloc_free(&z) ; stralloc_free(&e) ;
+}
+
+static void test_uuparts (void)
+{
+  stralloc m = STRALLOC_ZERO ;
+  if (!stralloc_cats(&m, "\n")) abort() ;
+  for (unsigned int i = 0 ; i < MIME_MAXPARTS ; i++) if (!stralloc_cats(&m, "begin 644 a\nend\n")) abort() ;
+  walkb(m.s, m.len, &limits) ;
+  CHECK(got.len == (MIME_MAXPARTS - 1) * 5 + 12 && !memcmp(got.s + got.len - 12, "U MimeParts\n", 12),
+    "each block is a part: MimeParts") ;
+  stralloc_free(&m) ;
+}
+
 int main (void)
 {
   test_decode() ;
@@ -403,6 +609,9 @@ int main (void)
   test_zip() ;
   test_limits() ;
   test_ambiguous() ;
+  test_uuencode() ;
+  test_tnef() ;
+  test_uuparts() ;
   stralloc_free(&got) ;
   return UNIT_END() ;
 }
