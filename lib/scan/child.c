@@ -1,9 +1,11 @@
-/* child.c: vfork+exec with error reporting, and a deadline-bound wait that
-   watches the child through a pidfd while draining its output. */
+/* child.c: vfork+exec with error reporting, fork into namespaces, and a
+   deadline-bound wait that watches the child through a pidfd while
+   draining its output. */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include <skalibs/stralloc.h>
 
 #include "scan/child.h"
+#include "scan/confine.h"
 
 extern char **environ ;
 
@@ -55,48 +58,210 @@ pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsign
   return spawnx(file, argv, fds, 3, flags) ;
 }
 
+/* what a child needs to set itself up; the child of spawnx shares our
+   memory until it execs, so it reports its errors here */
+struct setup
+{
+  char const *file ;
+  char const *const *argv ;
+  int const *fds ;
+  unsigned int nfds ;
+  unsigned int flags ;
+  int userns ;        /* the child is in a new user namespace */
+  pid_t parent ;      /* as we see it */
+  int parentfd ;      /* a pidfd of ours, for a confined child, which cannot see us; or -1 */
+  uid_t euid ;
+  gid_t egid ;
+  volatile int err ;
+} ;
+
+/* in the child: its group, namespace maps, identity, and the end it
+   comes to with its parent */
+static int setup (struct setup *a)
+{
+  struct pollfd p = { .fd = a->parentfd, .events = POLLIN } ;
+  if (a->flags & SPAWN_NEWPGRP && setpgid(0, 0) < 0) return 0 ;
+  if (a->userns && !confine_enter(a->euid, a->egid)) return 0 ;
+  if (a->flags & SPAWN_REALTOEFF)
+    if (setregid(a->egid, a->egid) < 0 || setreuid(a->euid, a->euid) < 0) return 0 ;
+  /* nothing started for a message outlives the process that started it */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return 0 ;
+  /* the parent may have gone just before the request; from a new PID
+     namespace getppid() is 0, so its pidfd tells */
+  if (a->parentfd >= 0 ? poll(&p, 1, 0) != 0 : getppid() != a->parent) { errno = ESRCH ; return 0 ; }
+  if (a->parentfd >= 0) close(a->parentfd) ;
+  return 1 ;
+}
+
+/* qmail-queue ignores some signals, and ignored signals survive exec; its
+   handlers are for itself, not for a copy running a plugin */
+static void defaultsignals (void)
+{
+  struct sigaction sa = { .sa_handler = SIG_DFL } ;
+  sigset_t none ;
+  for (int sig = 1 ; sig < NSIG ; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &sa, 0) ;
+  sigemptyset(&none) ;
+  sigprocmask(SIG_SETMASK, &none, 0) ;
+}
+
+/* the init of a confined command's namespace (spawnx): its pid and the
+   pipe on which it tells how the command ended */
+static pid_t confined = 0 ;
+static int confinedfd = -1 ;
+struct ending { int ok ; int w ; } ; /* ok: w is a wait status; else an errno */
+
+static pid_t confine (char const *file, char const *const *argv, int const *fds, unsigned int nfds, unsigned int flags)
+{
+  struct ending e ;
+  struct pollfd p ;
+  ssize_t got = -1 ;
+  int sp[2] ;
+  pid_t pid ;
+  if (pipe2(sp, O_CLOEXEC) < 0) return -1 ;
+  pid = spawn_fork(flags) ;
+  if (!pid)
+  {
+    /* the init: the command is an ordinary process under it (an init
+       ignores the signals its own namespace sends it), and when it is
+       done, so is the namespace. It says once that the command runs (or
+       why not), once how it ended. */
+    pid_t cmd ;
+    close(sp[0]) ;
+    cmd = spawnx(file, argv, fds, nfds, 0) ;
+    e.ok = cmd > 0 ;
+    e.w = cmd > 0 ? 0 : errno ;
+    if (write(sp[1], &e, sizeof e) != sizeof e || !e.ok) _exit(111) ;
+    e.ok = 1 ;
+    while (waitpid(cmd, &e.w, 0) < 0)
+      if (errno != EINTR) { e.ok = 0 ; e.w = errno ; break ; }
+    _exit(write(sp[1], &e, sizeof e) == sizeof e ? 0 : 111) ;
+  }
+  close(sp[1]) ;
+  if (pid < 0) { close(sp[0]) ; return -1 ; }
+  /* a vfork and an exec away */
+  p.fd = sp[0] ;
+  p.events = POLLIN ;
+  if (poll(&p, 1, 10000) == 1) got = read(sp[0], &e, sizeof e) ;
+  if (got != sizeof e || !e.ok)
+  {
+    int w, err = got == sizeof e ? e.w : EPIPE ;
+    kill(pid, SIGKILL) ;
+    waitpid(pid, &w, 0) ;
+    close(sp[0]) ;
+    spawn_group = 0 ;
+    errno = err ;
+    return -1 ;
+  }
+  confined = pid ;
+  confinedfd = sp[0] ;
+  return pid ;
+}
+
+/* how the confined command ended, once its init is reaped: 1 with *w, or
+   0 with errno */
+static int confinedend (pid_t pid, int *w)
+{
+  struct ending e ;
+  ssize_t got ;
+  if (pid != confined) return 1 ;
+  got = read(confinedfd, &e, sizeof e) ;
+  close(confinedfd) ;
+  confined = 0 ;
+  confinedfd = -1 ;
+  if (got != sizeof e) { errno = EPIPE ; return 0 ; }
+  if (!e.ok) { errno = e.w ; return 0 ; }
+  *w = e.w ;
+  return 1 ;
+}
+
 pid_t spawnx (char const *file, char const *const *argv, int const *fds, unsigned int nfds, unsigned int flags)
 {
-  volatile int err = 0 ;
-  pid_t parent = getpid() ;
-  pid_t pid = vfork() ;
+  struct setup a = { .file = file, .argv = argv, .fds = fds, .nfds = nfds, .flags = flags, .parentfd = -1 } ;
+  pid_t pid ;
+  if (flags & SPAWN_CONFINE && !confine_reaping) return confine(file, argv, fds, nfds, flags) ;
+  a.parent = getpid() ;
+  a.euid = geteuid() ;
+  a.egid = getegid() ;
+  pid = vfork() ;
   if (pid < 0) return -1 ;
   if (!pid)
   {
-    struct sigaction sa = { .sa_handler = SIG_DFL } ;
-    sigset_t none ;
-    if (flags & SPAWN_NEWPGRP && setpgid(0, 0) < 0) goto fail ;
-    if (flags & SPAWN_REALTOEFF)
-      if (setregid(getegid(), getegid()) < 0 || setreuid(geteuid(), geteuid()) < 0) goto fail ;
-    /* nothing started for a message outlives the process that started it */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) goto fail ;
-    for (int i = 0 ; i < (int)nfds ; i++)
+    if (setup(&a))
     {
-      if (fds[i] == i) { if (fcntl(i, F_SETFD, 0) < 0) goto fail ; }
-      else if (dup2(fds[i], i) < 0) goto fail ;
+      for (int i = 0 ; i < (int)nfds ; i++)
+      {
+        if (fds[i] == i) { if (fcntl(i, F_SETFD, 0) < 0) goto fail ; }
+        else if (dup2(fds[i], i) < 0) goto fail ;
+      }
+      /* the caller's other descriptors (qmail-smtpd's error pipe on fd 6,
+         say) are not for a scanner running as another user */
+      if (close_range(nfds, ~0U, 0) < 0)
+        for (int fd = nfds ; fd < 1024 ; fd++) close(fd) ;
+      defaultsignals() ;
+      execve(file, (char *const *)argv, environ) ;
     }
-    /* the caller's other descriptors (qmail-smtpd's error pipe on fd 6, say)
-       are not for a scanner running as another user */
-    if (close_range(nfds, ~0U, 0) < 0)
-      for (int fd = nfds ; fd < 1024 ; fd++) close(fd) ;
-    /* qmail-queue ignores some signals, and ignored signals survive exec */
-    for (int sig = 1 ; sig < NSIG ; sig++)
-      if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &sa, 0) ;
-    sigemptyset(&none) ;
-    sigprocmask(SIG_SETMASK, &none, 0) ;
-    execve(file, (char *const *)argv, environ) ;
    fail:
-    err = errno ;
+    a.err = errno ? errno : EINVAL ;
     _exit(127) ;
   }
-  if (err)
+  if (a.err)
   {
-    int e = err, w ;
+    int e = a.err, w ;
     waitpid(pid, &w, 0) ;
     errno = e ;
     return -1 ;
   }
   if (flags & SPAWN_NEWPGRP) spawn_group = pid ;
+  return pid ;
+}
+
+pid_t spawn_fork (unsigned int flags)
+{
+  struct setup a = { .flags = flags, .parentfd = -1 } ;
+  int cf = 0 ;
+  pid_t pid = -1 ;
+  a.parent = getpid() ;
+  a.euid = geteuid() ;
+  a.egid = getegid() ;
+  if (flags & SPAWN_CONFINE && !confine_reaping)
+  {
+    cf = confine_flags() ;
+    a.userns = !!(cf & CLONE_NEWUSER) ;
+    a.parentfd = syscall(SYS_pidfd_open, a.parent, 0) ;
+    /* fork(), but into the namespaces */
+    if (a.parentfd >= 0) pid = syscall(SYS_clone, SIGCHLD | cf, 0, 0, 0, 0) ;
+    if (pid < 0 && (a.parentfd >= 0 ? !confine_unavailable(errno) : errno != ENOSYS))
+    {
+      if (a.parentfd >= 0) close(a.parentfd) ;
+      return -1 ;
+    }
+  }
+  if (flags & SPAWN_CONFINE && pid < 0)
+  {
+    /* no namespaces for us here: the subreaper does instead */
+    if (a.parentfd >= 0) close(a.parentfd) ;
+    a.parentfd = -1 ;
+    a.userns = 0 ;
+    if (!confine_fallback()) return -1 ;
+  }
+  if (pid < 0) pid = fork() ;
+  if (!pid)
+  {
+    if (!setup(&a) || (a.userns && !confine_dropcaps())) _exit(111) ;
+    spawn_group = 0 ;
+    if (confinedfd >= 0) close(confinedfd) ;
+    confined = 0 ;
+    confinedfd = -1 ;
+    defaultsignals() ;
+    return 0 ;
+  }
+  if (a.parentfd >= 0) close(a.parentfd) ;
+  if (pid > 0 && flags & SPAWN_NEWPGRP)
+  {
+    setpgid(pid, pid) ;
+    spawn_group = pid ;
+  }
   return pid ;
 }
 
@@ -109,6 +274,8 @@ static void killit (pid_t pid, int group)
      at its own deadline, or with us (it dies with its parent) */
   if (gone) waitpid(pid, &w, 0) ;
   spawn_group = 0 ;
+  if (pid == confined) confinedend(pid, &w) ;
+  if (confine_reaping) confine_reap() ;
 }
 
 int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline, int group, int *wstat)
@@ -157,6 +324,9 @@ int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline,
   if (group) kill(-pid, SIGKILL) ;
   if (waitpid(pid, wstat, 0) != pid) return -1 ;
   spawn_group = 0 ;
+  /* without namespaces, what the child left behind came back to us */
+  if (confine_reaping) confine_reap() ;
+  if (!confinedend(pid, wstat)) return -1 ;
   if (fd >= 0 && out)
   {
     /* what the child wrote before it went is still in the pipe */

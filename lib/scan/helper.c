@@ -17,6 +17,7 @@
 #include <skalibs/stralloc.h>
 
 #include "scan/child.h"
+#include "scan/confine.h"
 #include "queue/envelope.h"
 #include "scan/helper.h"
 #include "scan/scan.h"
@@ -60,7 +61,8 @@ int helper_cleanenv (void)
 static void sigend (int sig)
 {
   (void)sig ;
-  if (spawn_group > 0) kill(-spawn_group, SIGKILL) ;
+  if (spawn_group > 0) { kill(-spawn_group, SIGKILL) ; kill(spawn_group, SIGKILL) ; }
+  if (confine_reaping) confine_reap() ;
   _exit(111) ;
 }
 
@@ -78,51 +80,9 @@ int helper_diewithparent (int sig)
   return getppid() == parent ;
 }
 
-/* plugins run here, in the helper's own address space, and may do
-   anything with signals and alarms: so they run in a child, and the
-   helper itself only waits */
-static void watched (scanconf const *c, char const *path, uint64_t size, struct qhpsi_result *r)
-{
-  stralloc out = STRALLOC_ZERO ;
-  uint64_t deadline = spawn_now() + (uint64_t)c->timeout * 1000 ;
-  int p[2], wstat ;
-  pid_t pid ;
-  r->verdict = QHPSI_ERROR ;
-  if (pipe2(p, O_CLOEXEC) < 0) { strcpy(r->text, "unable to set up the scan") ; return ; }
-  pid = fork() ;
-  if (pid < 0) { close(p[0]) ; close(p[1]) ; strcpy(r->text, "unable to fork") ; return ; }
-  if (!pid)
-  {
-    close(p[0]) ;
-    /* a group of its own, so that what a plugin starts goes with it */
-    setpgid(0, 0) ;
-    if (!helper_diewithparent(SIGKILL)) _exit(111) ;
-    scan_local(c, path, 0, size, 0, r) ;
-    _exit(wire_report(p[1], r) ? 0 : 111) ;
-  }
-  setpgid(pid, pid) ;
-  spawn_group = pid ;
-  close(p[1]) ;
-  switch (spawn_wait(pid, p[0], &out, WIRE_ANSWERMAX, deadline, 1, &wstat))
-  {
-    case 1 :
-      if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || !wire_parse(out.s, out.len, r))
-      {
-        r->verdict = QHPSI_ERROR ;
-        if (WIFSIGNALED(wstat)) snprintf(r->text, sizeof r->text, "plugin killed by signal %d", WTERMSIG(wstat)) ;
-        else strcpy(r->text, "plugin gave no verdict") ;
-      }
-      break ;
-    case 0 : snprintf(r->text, sizeof r->text, "plugin timed out after %u s", c->timeout) ; break ;
-    default : strcpy(r->text, "unable to wait for the plugin") ; break ;
-  }
-  close(p[0]) ;
-  stralloc_free(&out) ;
-}
-
 void helper_scan (scanconf const *c, char const *path, uint64_t size, struct qhpsi_result *r)
 {
-  if (scan_isplugin(c->qhpsi)) watched(c, path, size, r) ;
-  /* a command runs as a process already, waited for with a deadline */
-  else scan_local(c, path, 0, size, 0, r) ;
+  /* a command is confined, waited for with a deadline; so is the copy of
+     the helper that runs a plugin chain (scan.c) */
+  scan_local(c, path, 0, size, 0, r) ;
 }

@@ -15,18 +15,20 @@
 extern int helper_become (void) ;
 
 /* Asks for signal sig when the parent dies; 0 if it is gone already. For
-   any sig but SIGKILL, sig and SIGALRM get a handler that kills the
-   process group of the scan under way (spawn_group), then exits 111: the
-   scanner's own children go too. */
+   any sig but SIGKILL, sig and SIGALRM get a handler that kills the scan
+   under way (spawn_group, the init of its PID namespace: all it started
+   goes with it; without namespaces its group and every child that came
+   back to the helper), then exits 111. */
 extern int helper_diewithparent (int sig) ;
 
 /* Drops every environment variable but those in policy_scannervars. */
 extern int helper_cleanenv (void) ;
 
 /* Scans the message on fd 0. A command is run and waited for with a
-   deadline; plugins run in a child process (its own process group), so
-   that a plugin that blocks or ignores signals is still killed at the
-   deadline: the verdict is then an error saying so. */
+   deadline; plugins are loaded here and run in a confined copy of the
+   helper, so that a plugin that blocks or ignores signals is still killed
+   at the deadline, with everything it started: the verdict is then an
+   error saying so. */
 extern void helper_scan (scanconf const *c, char const *path, uint64_t size, struct qhpsi_result *r) ;
 
 #endif

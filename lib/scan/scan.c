@@ -80,7 +80,7 @@ static void command (scanconf const *c, char const *path, int fd, struct qhpsi_r
   /* run by qmail-queue itself, the scanner's real uid becomes the queue
      user: the local user who submitted the message cannot signal it, and
      a scanner that drops to its real uid can still read the message */
-  pid = spawn(file.s, argv, fds, SPAWN_NEWPGRP | SPAWN_REALTOEFF) ;
+  pid = spawn(file.s, argv, fds, SPAWN_NEWPGRP | SPAWN_REALTOEFF | SPAWN_CONFINE) ;
   close(p[1]) ;
   if (pid < 0) { close(p[0]) ; settext(r, "unable to run ", file.s) ; goto end ; }
   switch (spawn_wait(pid, p[0], &out, OUTPUTMAX, deadline, 1, &wstat))
@@ -111,15 +111,60 @@ static void command (scanconf const *c, char const *path, int fd, struct qhpsi_r
   stralloc_free(&out) ;
 }
 
+/* Plugins may do anything with signals, alarms and children: so the chain
+   runs in a confined copy of this process, which the deadline kills with
+   all it started, and only its answer comes back (the helper's format) */
+static void chain (plugin const *pl, unsigned int n, scanconf const *c, char const *path, int fd, uint64_t size, struct qhpsi_result *r)
+{
+  stralloc out = STRALLOC_ZERO ;
+  uint64_t deadline = spawn_now() + (uint64_t)c->timeout * 1000 ;
+  int p[2], wstat ;
+  pid_t pid ;
+  if (pipe2(p, O_CLOEXEC) < 0) { settext(r, "unable to set up the scan", 0) ; return ; }
+  /* the submitter of the message may not signal it: the ids of the
+     queue user (or qscand), all of them */
+  pid = spawn_fork(SPAWN_NEWPGRP | SPAWN_REALTOEFF | SPAWN_CONFINE) ;
+  if (pid < 0) { close(p[0]) ; close(p[1]) ; settext(r, "unable to fork", 0) ; return ; }
+  if (!pid)
+  {
+    close(p[0]) ;
+    for (unsigned int i = 0 ; i < n ; i++)
+    {
+      uint64_t now = spawn_now() ;
+      struct qhpsi_message m = { .fd = fd, .size = size, .path = path, .timeout_ms = now < deadline ? deadline - now : 1,
+        .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip } ;
+      lseek(fd, 0, SEEK_SET) ;
+      plugin_scan(&pl[i], &m, c->rc, c->rn, r) ;
+      if (r->verdict != QHPSI_CLEAN) break ;
+    }
+    _exit(wire_report(p[1], r) ? 0 : 111) ;
+  }
+  close(p[1]) ;
+  switch (spawn_wait(pid, p[0], &out, WIRE_ANSWERMAX, deadline, 1, &wstat))
+  {
+    case 1 :
+      if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || !wire_parse(out.s, out.len, r))
+      {
+        r->verdict = QHPSI_ERROR ;
+        if (WIFSIGNALED(wstat)) snprintf(r->text, sizeof r->text, "plugin killed by signal %d", WTERMSIG(wstat)) ;
+        else settext(r, "plugin gave no verdict", 0) ;
+      }
+      break ;
+    case 0 : snprintf(r->text, sizeof r->text, "plugin timed out after %u s", c->timeout) ; break ;
+    default : settext(r, "unable to wait for the plugin", 0) ; break ;
+  }
+  close(p[0]) ;
+  stralloc_free(&out) ;
+}
+
 /* loads every plugin first: an unsafe one sends the whole chain to the helper */
 static int plugins (scanconf const *c, char const *path, int fd, uint64_t size, int inprocess, struct qhpsi_result *r)
 {
   plugin pl[PLUGINMAX] ;
   char names[1024] ;
   char *name, *save ;
-  unsigned int n = 0, i ;
+  unsigned int n = 0 ;
   int done = 1 ;
-  uint64_t deadline = spawn_now() + (uint64_t)c->timeout * 1000 ;
   r->verdict = QHPSI_ERROR ;
   r->text[0] = 0 ;
   if (strlen(c->qhpsi + 7) >= sizeof names) { settext(r, "QHPSI too long", 0) ; return 1 ; }
@@ -137,15 +182,7 @@ static int plugins (scanconf const *c, char const *path, int fd, uint64_t size, 
     if (inprocess && !plugin_inprocess_safe(&pl[n-1])) { done = 0 ; goto end ; }
   }
   if (!n) { settext(r, "no plugin named", 0) ; goto end ; }
-  for (i = 0 ; i < n ; i++)
-  {
-    uint64_t now = spawn_now() ;
-    struct qhpsi_message m = { .fd = fd, .size = size, .path = path, .timeout_ms = now < deadline ? deadline - now : 1,
-      .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip } ;
-    lseek(fd, 0, SEEK_SET) ;
-    plugin_scan(&pl[i], &m, c->rc, c->rn, r) ;
-    if (r->verdict != QHPSI_CLEAN) break ;
-  }
+  chain(pl, n, c, path, fd, size, r) ;
  end:
   while (n--) plugin_unload(&pl[n]) ;
   return done ;

@@ -17,22 +17,26 @@
 #include "scan/scan.h"
 #include "scan/scanstep.h"
 #include "scan/child.h"
+#include "scan/confine.h"
 #include "scan/msgid.h"
 #include "quarantine/notice.h"
 #include "quarantine/store.h"
 #include "scan/seal.h"
 #include "scan/verdict.h"
 
-/* An in-process plugin that hangs cannot be killed, so the alarm ends the
-   whole run: the message goes (unlink is safe in a handler) and the caller
-   gets the scanner-error exit. The handler may only write, so its log line
-   is made before the scan. */
+/* The backstop of the in-process route (the scan itself is cut off at its
+   deadline, a little before): the alarm ends the whole run, the scan
+   killed, the message gone (unlink is safe in a handler), the caller told
+   of a scanner error. The handler may only write, so its log line is made
+   before the scan. */
 static char const *hungmess ;
 static char hungline[VERDICT_LINEMAX] ;
 static size_t hunglen ;
 static void sighung (int sig)
 {
   (void)sig ;
+  if (spawn_group > 0) kill(spawn_group, SIGKILL) ;
+  if (confine_reaping) confine_reap() ;
   if (hungmess) unlink(hungmess) ;
   if (write(2, hungline, hunglen) < 0) { }
   _exit(QQ_SCANERROR) ;

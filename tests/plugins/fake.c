@@ -2,8 +2,9 @@
    FAKE-VIRUS infected (Fake-Test-Sig), FAKE-ERROR error, FAKE-HANG never
    answers (it ignores timeout_ms on purpose: the caller must cut it off),
    FAKE-STDERR says so on fd 2, as libraries warn, and is clean.
-   Each scan appends "pid uid" to $TMPDIR/fakeplugin.log, so a test can tell
-   which process ran it. */
+   Each scan appends "pid uid ppid" to $TMPDIR/fakeplugin.log, so a test can
+   tell which process ran it: pids as the system sees them (/proc), not as
+   a scan's own PID namespace does. */
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,16 +19,34 @@
 #endif
 #define FAKE_SIZEMAX (64u << 20)
 
+/* field 4 of /proc/self/stat, the parent's pid as /proc sees it; 0 if unreadable */
+static long procppid (void)
+{
+  char buf[512] ;
+  char *s ;
+  long ppid = 0 ;
+  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC) ;
+  ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1 ;
+  if (fd >= 0) close(fd) ;
+  if (n <= 0) return 0 ;
+  buf[n] = 0 ;
+  s = strrchr(buf, ')') ;
+  if (s) sscanf(s, ") %*c %ld", &ppid) ;
+  return ppid ;
+}
+
 /* TMPDIR is one of the few variables a plugin is given */
 static void record (void)
 {
   char const *dir = getenv("TMPDIR") ;
-  char fn[4096], line[64] ;
+  char fn[4096], line[96], self[32] ;
   int fd, n ;
+  ssize_t len = readlink("/proc/self", self, sizeof self - 1) ;
+  self[len > 0 ? len : 0] = 0 ;
   if (!dir || snprintf(fn, sizeof fn, "%s/fakeplugin.log", dir) >= (int)sizeof fn) return ;
   fd = open(fn, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) ;
   if (fd < 0) return ;
-  n = snprintf(line, sizeof line, "%ld %ld\n", (long)getpid(), (long)getuid()) ;
+  n = snprintf(line, sizeof line, "%s %ld %ld\n", self, (long)getuid(), procppid()) ;
   if (write(fd, line, n) < 0) { }
   close(fd) ;
 }
