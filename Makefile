@@ -63,8 +63,8 @@ UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
-	tests/plugins/stubborn.so
-TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk
+	tests/plugins/stubborn.so tests/plugins/descend.so
+TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/escape
 BENCHPROGS = tests/bench/qqbench tests/bench/rules
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
