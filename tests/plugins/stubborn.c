@@ -1,7 +1,8 @@
 /* stubborn.c: test plugin that will not be stopped: it blocks every signal
    it can, ignores SIGALRM, leaves a child behind in its process group and
    never answers. Each scan appends "pid uid" of the plugin and its child
-   to $TMPDIR/stubborn.log, so a test can tell both are gone. Not safe in
+   (pids as /proc sees them, not as the scan's PID namespace does) to
+   $TMPDIR/stubborn.log, so a test can tell both are gone. Not safe in
    qmail-queue: it always runs in the helper. */
 
 #include <fcntl.h>
@@ -13,15 +14,18 @@
 
 #include "qhpsi-plugin.h"
 
-static void record (pid_t pid)
+/* records the calling process */
+static void record (void)
 {
   char const *dir = getenv("TMPDIR") ;
-  char fn[4096], line[64] ;
+  char fn[4096], line[64], self[32] ;
   int fd, n ;
+  ssize_t len = readlink("/proc/self", self, sizeof self - 1) ;
+  self[len > 0 ? len : 0] = 0 ;
   if (!dir || snprintf(fn, sizeof fn, "%s/stubborn.log", dir) >= (int)sizeof fn) return ;
   fd = open(fn, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) ;
   if (fd < 0) return ;
-  n = snprintf(line, sizeof line, "%ld %ld\n", (long)pid, (long)getuid()) ;
+  n = snprintf(line, sizeof line, "%s %ld\n", self, (long)getuid()) ;
   if (write(fd, line, n) < 0) { }
   close(fd) ;
 }
@@ -41,9 +45,8 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
   sigfillset(&all) ;
   sigprocmask(SIG_BLOCK, &all, 0) ;
   child = fork() ;
-  if (!child) forever() ;
-  record(getpid()) ;
-  if (child > 0) record(child) ;
+  if (!child) { record() ; forever() ; }
+  record() ;
   forever() ;
 }
 
