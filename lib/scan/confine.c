@@ -62,14 +62,17 @@ int confine_enter (uid_t euid, gid_t egid)
   int fd ;
   ssize_t w ;
   /* our own maps are only ours to write while /proc/self is ours, and a
-     set-id program's is root's */
+     set-id program's is root's (this is a copy: the parent's stays so) */
   if (prctl(PR_SET_DUMPABLE, 1) < 0 || !writemap("/proc/self/uid_map", euid)) return 0 ;
   /* the kernel takes a gid map from an unprivileged writer only so */
   fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC) ;
   if (fd < 0) return 0 ;
   w = write(fd, "deny", 4) ;
   close(fd) ;
-  return w == 4 && writemap("/proc/self/gid_map", egid) ;
+  if (w != 4 || !writemap("/proc/self/gid_map", egid)) return 0 ;
+  /* and no longer anyone's to inspect: a copy of qmail-queue or the
+     helper holds what they hold */
+  return !prctl(PR_SET_DUMPABLE, 0) ;
 }
 
 int confine_dropcaps (void)
