@@ -68,6 +68,7 @@ struct setup
   unsigned int nfds ;
   unsigned int flags ;
   int userns ;        /* the child is in a new user namespace */
+  int nsfail ;        /* and could not set it up */
   pid_t parent ;      /* as we see it */
   int parentfd ;      /* a pidfd of ours, for a confined child, which cannot see us; or -1 */
   uid_t euid ;
@@ -81,7 +82,7 @@ static int setup (struct setup *a)
 {
   struct pollfd p = { .fd = a->parentfd, .events = POLLIN } ;
   if (a->flags & SPAWN_NEWPGRP && setpgid(0, 0) < 0) return 0 ;
-  if (a->userns && !confine_enter(a->euid, a->egid)) return 0 ;
+  if (a->userns && !confine_enter(a->euid, a->egid)) { a->nsfail = 1 ; return 0 ; }
   if (a->flags & SPAWN_REALTOEFF)
     if (setregid(a->egid, a->egid) < 0 || setreuid(a->euid, a->euid) < 0) return 0 ;
   /* nothing started for a message outlives the process that started it */
@@ -150,6 +151,10 @@ static pid_t confine (char const *file, char const *const *argv, int const *fds,
     waitpid(pid, &w, 0) ;
     close(sp[0]) ;
     spawn_group = 0 ;
+    /* a kernel that makes the namespaces but will not let us use them
+       (an LSM's policy, say): the subreaper does instead */
+    if (!got && WIFEXITED(w) && WEXITSTATUS(w) == SPAWN_NSFAIL && confine_fallback())
+      return spawnx(file, argv, fds, nfds, flags) ;
     errno = err ;
     return -1 ;
   }
@@ -248,7 +253,8 @@ pid_t spawn_fork (unsigned int flags)
   if (pid < 0) pid = fork() ;
   if (!pid)
   {
-    if (!setup(&a) || (a.userns && !confine_dropcaps())) _exit(111) ;
+    if (!setup(&a)) _exit(a.nsfail ? SPAWN_NSFAIL : 111) ;
+    if (a.userns && !confine_dropcaps()) _exit(SPAWN_NSFAIL) ;
     spawn_group = 0 ;
     if (confinedfd >= 0) close(confinedfd) ;
     confined = 0 ;

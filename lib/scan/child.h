@@ -53,10 +53,15 @@ extern pid_t spawnx (char const *file, char const *const *argv, int const *fds, 
    timeout, -1 on error. */
 extern int spawn_wait (pid_t pid, int fd, stralloc *out, size_t max, uint64_t deadline, int group, int *wstat) ;
 
+/* the exit code of a confined child that could not set up its namespaces */
+#define SPAWN_NSFAIL 125
+
 /* fork(), with the flags of spawn: returns 0 in the child, which runs our
    code on (a confined child in a user namespace without capabilities),
-   its pid in the parent, -1 with errno. Only from a single-threaded
-   process. */
+   its pid in the parent, -1 with errno. A confined child that cannot set
+   up its namespaces exits SPAWN_NSFAIL: the caller may then run it again
+   (confine_reaping is set by then, and it is not confined). Only from a
+   single-threaded process. */
 extern pid_t spawn_fork (unsigned int flags) ;
 
 #endif

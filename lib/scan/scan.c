@@ -16,6 +16,7 @@
 #include "scan/plugin.h"
 #include "scan/scan.h"
 #include "scan/child.h"
+#include "scan/confine.h"
 #include "scan/wire.h"
 #include "policy/template.h"
 #include "inspect/inspect.h"
@@ -143,6 +144,14 @@ static void chain (plugin const *pl, unsigned int n, scanconf const *c, char con
   switch (spawn_wait(pid, p[0], &out, WIRE_ANSWERMAX, deadline, 1, &wstat))
   {
     case 1 :
+      if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == SPAWN_NSFAIL && !out.len && !confine_reaping && confine_fallback())
+      {
+        /* namespaces made but not usable here: again, with the subreaper */
+        close(p[0]) ;
+        stralloc_free(&out) ;
+        chain(pl, n, c, path, fd, size, r) ;
+        return ;
+      }
       if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || !wire_parse(out.s, out.len, r))
       {
         r->verdict = QHPSI_ERROR ;
