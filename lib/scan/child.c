@@ -62,10 +62,6 @@ pid_t spawn (char const *file, char const *const *argv, int const fds[3], unsign
    memory until it execs, so it reports its errors here */
 struct setup
 {
-  char const *file ;
-  char const *const *argv ;
-  int const *fds ;
-  unsigned int nfds ;
   unsigned int flags ;
   int userns ;        /* the child is in a new user namespace */
   int nsfail ;        /* and could not set it up */
@@ -182,7 +178,7 @@ static int confinedend (pid_t pid, int *w)
 
 pid_t spawnx (char const *file, char const *const *argv, int const *fds, unsigned int nfds, unsigned int flags)
 {
-  struct setup a = { .file = file, .argv = argv, .fds = fds, .nfds = nfds, .flags = flags, .parentfd = -1 } ;
+  struct setup a = { .flags = flags, .parentfd = -1 } ;
   pid_t pid ;
   if (flags & SPAWN_CONFINE && !confine_reaping) return confine(file, argv, fds, nfds, flags) ;
   a.parent = getpid() ;
