@@ -61,8 +61,9 @@ int helper_cleanenv (void)
 static void sigend (int sig)
 {
   (void)sig ;
-  if (spawn_group > 0) { kill(-spawn_group, SIGKILL) ; kill(spawn_group, SIGKILL) ; }
-  if (confine_reaping) confine_reap() ;
+  /* the scan's init or watcher first, then, round after round, all that
+     comes back to us (a subreaper since a chain ran) */
+  confine_reap() ;
   _exit(111) ;
 }
 
@@ -82,7 +83,7 @@ int helper_diewithparent (int sig)
 
 void helper_scan (scanconf const *c, char const *path, uint64_t size, struct qhpsi_result *r)
 {
-  /* a command is confined, waited for with a deadline; so is the copy of
-     the helper that runs a plugin chain (scan.c) */
+  /* a command is confined and waited for with a deadline; a plugin chain
+     runs in a watched copy of the helper (scan.c) */
   scan_local(c, path, 0, size, 0, r) ;
 }

@@ -16,19 +16,19 @@ extern int helper_become (void) ;
 
 /* Asks for signal sig when the parent dies; 0 if it is gone already. For
    any sig but SIGKILL, sig and SIGALRM get a handler that kills the scan
-   under way (spawn_group, the init of its PID namespace: all it started
-   goes with it; without namespaces its group and every child that came
-   back to the helper), then exits 111. */
+   under way (the init of a command's PID namespace, with all it holds; a
+   chain's watcher, and all that comes back to the helper), then exits
+   111. */
 extern int helper_diewithparent (int sig) ;
 
 /* Drops every environment variable but those in policy_scannervars. */
 extern int helper_cleanenv (void) ;
 
 /* Scans the message on fd 0. A command is run and waited for with a
-   deadline; plugins are loaded here and run in a confined copy of the
-   helper, so that a plugin that blocks or ignores signals is still killed
-   at the deadline, with everything it started: the verdict is then an
-   error saying so. */
+   deadline; plugins are loaded here and run in a watched copy of the
+   helper (scan.c), so that a plugin that blocks or ignores signals is
+   still killed at the deadline, with everything it started: the verdict
+   is then an error saying so. */
 extern void helper_scan (scanconf const *c, char const *path, uint64_t size, struct qhpsi_result *r) ;
 
 #endif

@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <skalibs/stralloc.h>
@@ -112,23 +115,35 @@ static void command (scanconf const *c, char const *path, int fd, struct qhpsi_r
   stralloc_free(&out) ;
 }
 
-/* Plugins may do anything with signals, alarms and children: so the chain
-   runs in a confined copy of this process, which the deadline kills with
-   all it started, and only its answer comes back (the helper's format) */
-static void chain (plugin const *pl, unsigned int n, scanconf const *c, char const *path, int fd, uint64_t size, struct qhpsi_result *r)
+/* Plugins may do anything with signals, alarms and children, and may
+   check who owns their files (which a user namespace would hide): so the
+   chain runs in a copy of this process (the runner) under another copy
+   (the watcher), a child subreaper: everything the chain starts, whatever
+   it does with sessions and groups, comes back to the watcher, which
+   kills it all when the chain has answered, or when we go (SIGTERM at our
+   death, which a plugin cannot block: it is not the plugin's process).
+   The deadline kills both; what they leave comes back to us. */
+static volatile sig_atomic_t ended = 0 ;
+static void sigended (int sig) { (void)sig ; ended = 1 ; }
+
+static void watcher (plugin const *pl, unsigned int n, scanconf const *c, char const *path, int fd, uint64_t size, uint64_t deadline, int answer, struct qhpsi_result *r)
 {
-  stralloc out = STRALLOC_ZERO ;
-  uint64_t deadline = spawn_now() + (uint64_t)c->timeout * 1000 ;
-  int p[2], wstat ;
-  pid_t pid ;
-  if (pipe2(p, O_CLOEXEC) < 0) { settext(r, "unable to set up the scan", 0) ; return ; }
-  /* the submitter of the message may not signal it: the ids of the
-     queue user (or qscand), all of them */
-  pid = spawn_fork(SPAWN_NEWPGRP | SPAWN_REALTOEFF | SPAWN_CONFINE) ;
-  if (pid < 0) { close(p[0]) ; close(p[1]) ; settext(r, "unable to fork", 0) ; return ; }
+  struct sigaction sa = { .sa_handler = sigended } ;
+  sigset_t term, old ;
+  pid_t parent = getppid(), me = getpid(), pid ;
+  int w = 0, pidfd ;
+  sigemptyset(&term) ;
+  sigaddset(&term, SIGTERM) ;
+  if (sigprocmask(SIG_BLOCK, &term, &old) < 0 || sigaction(SIGTERM, &sa, 0) < 0
+   || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent) _exit(111) ;
+  pid = fork() ;
+  if (pid < 0) _exit(111) ;
   if (!pid)
   {
-    close(p[0]) ;
+    /* the runner */
+    sigprocmask(SIG_SETMASK, &old, 0) ;
+    signal(SIGTERM, SIG_DFL) ;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != me) _exit(111) ;
     for (unsigned int i = 0 ; i < n ; i++)
     {
       uint64_t now = spawn_now() ;
@@ -138,20 +153,50 @@ static void chain (plugin const *pl, unsigned int n, scanconf const *c, char con
       plugin_scan(&pl[i], &m, c->rc, c->rn, r) ;
       if (r->verdict != QHPSI_CLEAN) break ;
     }
-    _exit(wire_report(p[1], r) ? 0 : 111) ;
+    _exit(wire_report(answer, r) ? 0 : 111) ;
+  }
+  close(answer) ;
+  pidfd = syscall(SYS_pidfd_open, pid, 0) ;
+  for (;;)
+  {
+    struct pollfd p = { .fd = pidfd, .events = POLLIN } ;
+    if (ended) break ;
+    if (waitpid(pid, &w, WNOHANG) == pid) { pid = 0 ; break ; }
+    /* SIGTERM only gets through while we sleep here */
+    if (ppoll(&p, pidfd >= 0, pidfd >= 0 ? 0 : &(struct timespec){ 0, 10000000 }, &old) < 0 && errno != EINTR) break ;
+  }
+  if (pid) { kill(pid, SIGKILL) ; waitpid(pid, &w, 0) ; w = 111 << 8 ; }
+  confine_reap() ;
+  /* the runner's end is ours: a signal that killed it kills us */
+  if (WIFSIGNALED(w))
+  {
+    signal(WTERMSIG(w), SIG_DFL) ;
+    sigprocmask(SIG_UNBLOCK, &term, 0) ;
+    raise(WTERMSIG(w)) ;
+  }
+  _exit(WIFEXITED(w) ? WEXITSTATUS(w) : 111) ;
+}
+
+static void chain (plugin const *pl, unsigned int n, scanconf const *c, char const *path, int fd, uint64_t size, struct qhpsi_result *r)
+{
+  stralloc out = STRALLOC_ZERO ;
+  uint64_t deadline = spawn_now() + (uint64_t)c->timeout * 1000 ;
+  int p[2], wstat ;
+  pid_t pid ;
+  if (pipe2(p, O_CLOEXEC) < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) { settext(r, "unable to set up the scan", 0) ; return ; }
+  /* the submitter of the message may not signal them: the ids of the
+     queue user (or qscand), all of them */
+  pid = spawn_fork(SPAWN_NEWPGRP | SPAWN_REALTOEFF) ;
+  if (pid < 0) { close(p[0]) ; close(p[1]) ; settext(r, "unable to fork", 0) ; return ; }
+  if (!pid)
+  {
+    close(p[0]) ;
+    watcher(pl, n, c, path, fd, size, deadline, p[1], r) ;
   }
   close(p[1]) ;
   switch (spawn_wait(pid, p[0], &out, WIRE_ANSWERMAX, deadline, 1, &wstat))
   {
     case 1 :
-      if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == SPAWN_NSFAIL && !out.len && !confine_reaping && confine_fallback())
-      {
-        /* namespaces made but not usable here: again, with the subreaper */
-        close(p[0]) ;
-        stralloc_free(&out) ;
-        chain(pl, n, c, path, fd, size, r) ;
-        return ;
-      }
       if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || !wire_parse(out.s, out.len, r))
       {
         r->verdict = QHPSI_ERROR ;
@@ -162,6 +207,8 @@ static void chain (plugin const *pl, unsigned int n, scanconf const *c, char con
     case 0 : snprintf(r->text, sizeof r->text, "plugin timed out after %u s", c->timeout) ; break ;
     default : settext(r, "unable to wait for the plugin", 0) ; break ;
   }
+  /* at the deadline, what the watcher could not end came back to us */
+  confine_reap() ;
   close(p[0]) ;
   stralloc_free(&out) ;
 }

@@ -35,8 +35,7 @@ static size_t hunglen ;
 static void sighung (int sig)
 {
   (void)sig ;
-  if (spawn_group > 0) kill(spawn_group, SIGKILL) ;
-  if (confine_reaping) confine_reap() ;
+  confine_reap() ;
   if (hungmess) unlink(hungmess) ;
   if (write(2, hungline, hunglen) < 0) { }
   _exit(QQ_SCANERROR) ;

@@ -1,8 +1,10 @@
 /* confine: what keeping a scan's descendants in a PID namespace costs.
    Times, interleaved, a command spawned as qmail-queue spawns scanners
-   (vfork+exec of /bin/true, waited for) without and with SPAWN_CONFINE,
-   and a copy of this process that answers at once (spawn_fork, as a
-   plugin chain runs) without and with it. Prints medians in microseconds.
+   (vfork+exec of /bin/true, waited for) without and with SPAWN_CONFINE
+   (its init is a copy of this process in the namespaces), and a copy of
+   this process that answers at once (spawn_fork) without and with it: a
+   plugin chain costs two plain copies (its watcher and its runner).
+   Prints medians in microseconds.
    Run as root it measures a PID namespace alone; as any other user, a
    user namespace with it. Usage: confine [RUNS] */
 
@@ -68,7 +70,7 @@ int main (int argc, char const *const *argv)
     qsort(t[k], runs, sizeof(double), &cmp) ;
     printf("%-20s %8.1f us median, %8.1f us 90%%\n", label[k], t[k][runs / 2], t[k][runs * 9 / 10]) ;
   }
-  printf("confining adds %.1f us to a command, %.1f us to a plugin chain's copy (uid %u)\n",
-    t[1][runs / 2] - t[0][runs / 2], t[3][runs / 2] - t[2][runs / 2], (unsigned int)geteuid()) ;
+  printf("confining adds %.1f us to a command; a copy costs %.1f us, %.1f us in the namespaces (uid %u)\n",
+    t[1][runs / 2] - t[0][runs / 2], t[2][runs / 2], t[3][runs / 2], (unsigned int)geteuid()) ;
   return 0 ;
 }

@@ -2,9 +2,9 @@
    FAKE-VIRUS infected (Fake-Test-Sig), FAKE-ERROR error, FAKE-HANG never
    answers (it ignores timeout_ms on purpose: the caller must cut it off),
    FAKE-STDERR says so on fd 2, as libraries warn, and is clean.
-   Each scan appends "pid uid ppid" to $TMPDIR/fakeplugin.log, so a test can
-   tell which process ran it: pids as the system sees them (/proc), not as
-   a scan's own PID namespace does. */
+   Each scan appends "pid uid gppid" (its grandparent) to
+   $TMPDIR/fakeplugin.log, so a test can tell which process ran it: pids as
+   /proc sees them. */
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,13 +19,15 @@
 #endif
 #define FAKE_SIZEMAX (64u << 20)
 
-/* field 4 of /proc/self/stat, the parent's pid as /proc sees it; 0 if unreadable */
-static long procppid (void)
+/* field 4 of /proc/PID/stat, the parent's pid; 0 if unreadable */
+static long procppid (long pid)
 {
-  char buf[512] ;
+  char buf[512], fn[64] ;
   char *s ;
   long ppid = 0 ;
-  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC) ;
+  int fd ;
+  snprintf(fn, sizeof fn, "/proc/%ld/stat", pid) ;
+  fd = open(fn, O_RDONLY | O_CLOEXEC) ;
   ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1 ;
   if (fd >= 0) close(fd) ;
   if (n <= 0) return 0 ;
@@ -46,7 +48,7 @@ static void record (void)
   if (!dir || snprintf(fn, sizeof fn, "%s/fakeplugin.log", dir) >= (int)sizeof fn) return ;
   fd = open(fn, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) ;
   if (fd < 0) return ;
-  n = snprintf(line, sizeof line, "%s %ld %ld\n", self, (long)getuid(), procppid()) ;
+  n = snprintf(line, sizeof line, "%s %ld %ld\n", self, (long)getuid(), procppid(procppid(atol(self)))) ;
   if (write(fd, line, n) < 0) { }
   close(fd) ;
 }
