@@ -37,6 +37,7 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
 	$(addprefix lib/inspect/,inspect.o) \
 	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
+	$(addprefix lib/net/,host.o conn.o state.o pool.o) \
 	$(addprefix lib/report/,logline.o logdir.o report.o html.o live.o) \
 	$(addprefix lib/metrics/,metrics.o prom.o alarm.o) lib/api.o
 # ---- the library a qmail tree links
@@ -99,6 +100,10 @@ src/qhpsi-rules: src/qhpsi-rules.o $(RULESOBJ) lib/libqhpsi.a $(SANOBJ)
 	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(RULESOBJ) $(SANOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
 plugins/rules.so: plugins/rules.c lib/rules/rules.o lib/libqhpsi.a include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/rules/rules.o lib/libqhpsi.a $(LIBS) $(RULESRTLIBS)
+
+# plugins that talk to servers take the network module (lib/net/) from the library
+plugins/clamd.so: plugins/clamd.c lib/libqhpsi.a lib/net/*.h include/qhpsi-plugin.h conf.stamp
+	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh conf.stamp
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@

@@ -116,6 +116,7 @@ static int plugins (scanconf const *c, char const *path, int fd, uint64_t size, 
 {
   plugin pl[PLUGINMAX] ;
   char names[1024] ;
+  char host[QHPSI_REPLYLEN] = "" ;
   char *name, *save ;
   unsigned int n = 0, i ;
   int done = 1 ;
@@ -144,8 +145,12 @@ static int plugins (scanconf const *c, char const *path, int fd, uint64_t size, 
       .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip } ;
     lseek(fd, 0, SEEK_SET) ;
     plugin_scan(&pl[i], &m, c->rc, c->rn, r) ;
+    if (r->flags & QHPSI_RESULT_SERVER) memcpy(host, r->reply, sizeof host) ;
     if (r->verdict != QHPSI_CLEAN) break ;
   }
+  /* the log names the server that answered, even when a later plugin of
+     the chain, which asked none, gave the result */
+  if (host[0] && !r->reply[0]) { memcpy(r->reply, host, sizeof host) ; r->flags |= QHPSI_RESULT_SERVER ; }
  end:
   while (n--) plugin_unload(&pl[n]) ;
   return done ;

@@ -16,7 +16,7 @@
 #define WIRE_ENVMAX (4U << 20)
 
 /* Writes r to fd as the helper's answer: C, I or E, the action as a digit
-   0-5, the flags as a digit 0-1, the text, a NUL, the reply (control bytes
+   0-5, the flags as a digit 0-3, the text, a NUL, the reply (control bytes
    blanked), a NUL. 1, or 0 with errno set. */
 extern int wire_report (int fd, struct qhpsi_result const *r) ;
 
