@@ -58,14 +58,14 @@ RULESLIBS = -lhs -lpcre2-8
 # (RULESRTLIBS='-lhs -lpcre2-8' where a build has no libhs_runtime)
 RULESRTLIBS = -lhs_runtime -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
-UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
+UNITS = tests/unit/envelope tests/unit/received tests/unit/template tests/unit/net \
 	tests/unit/tcprules tests/unit/names tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime tests/unit/inspect \
 	tests/unit/seal tests/unit/alarm
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
 	tests/plugins/stubborn.so
-TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk
+TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/poolshow
 BENCHPROGS = tests/bench/qqbench tests/bench/rules
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)

@@ -19,7 +19,7 @@
 #define NET_STATE_RECLEN 32
 #define NET_STATE_RECORDS 64
 #define NET_STATE_SIZE (NET_STATE_RECLEN * NET_STATE_RECORDS)
-#define NET_BACKOFF_MIN 4     /* seconds a host is left alone after one failure */
+#define NET_BACKOFF_MIN 10    /* seconds a host is left alone after one failure */
 #define NET_BACKOFF_MAX 256   /* ... doubling with each failed probe, up to this */
 
 /* what is known of one host: fails 0 is nothing (healthy) */
