@@ -119,16 +119,22 @@ char const *net_state_dir (char *buf, size_t len)
   return buf ;
 }
 
-/* 1 if the file's owner may have written it: its writer, or ourselves */
+/* 1 if the file's owner may have written it: ourselves, or its writer
+   (looked up once a process) */
 static int ownerok (struct stat const *st, char const *name)
 {
-  return st->st_uid == geteuid() || st->st_uid == paths_uid(name) ;
+  static uid_t uid[2] = { (uid_t)-1, (uid_t)-1 } ;
+  static int known[2] ;
+  int i = name == files[1] ;
+  if (st->st_uid == geteuid()) return 1 ;
+  if (!known[i]) { uid[i] = paths_uid(name) ; known[i] = 1 ; }
+  return st->st_uid == uid[i] ;
 }
 
 /* The descriptor of dir/name, open for reading (or writing when rw), when
    the directory is root's (or ours) and the file is a regular file of the
    right size that only its writer can change; -1 with errno otherwise. */
-static int openstate (char const *dir, char const *name, int rw)
+static int openstate (char const *dir, char const *name, int rw, int *mine)
 {
   struct stat st ;
   int fd, dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) ;
@@ -142,6 +148,7 @@ static int openstate (char const *dir, char const *name, int rw)
   errno = EPERM ;
   if (!S_ISREG(st.st_mode) || st.st_mode & 022 || st.st_size != NET_STATE_SIZE) goto ferr ;
   if (rw ? st.st_uid != geteuid() : !ownerok(&st, name)) goto ferr ;
+  if (mine) *mine = st.st_uid == geteuid() ;
   return fd ;
  ferr:
   dfd = errno ;
@@ -161,10 +168,12 @@ static int readall (int fd, unsigned char *buf)
   return r == NET_STATE_SIZE ;
 }
 
-/* the file this process writes: the helper's when it runs as qscand */
-static char const *ownfile (void)
+/* the file this process writes: of the two, the one it owns (the helper,
+   as qscand, owns the other); -1 with errno when it owns neither */
+static int openown (char const *dir)
 {
-  return geteuid() == paths_uid(USER_QSCAND) ? USER_QSCAND : USER_QMAILQ ;
+  int fd = openstate(dir, files[0], 1, 0) ;
+  return fd >= 0 ? fd : openstate(dir, files[1], 1, 0) ;
 }
 
 int net_state_merge (unsigned char const *file, size_t len, net_host const *hosts, unsigned int n, net_hoststate *st, int mine, uint32_t now)
@@ -192,14 +201,13 @@ int net_state_merge (unsigned char const *file, size_t len, net_host const *host
 
 void net_state_read (char const *dir, net_host const *hosts, unsigned int n, net_hoststate *st, uint32_t now)
 {
-  char const *own = ownfile() ;
   memset(st, 0, n * sizeof *st) ;
   for (unsigned int f = 0 ; f < 2 ; f++)
   {
     unsigned char buf[NET_STATE_SIZE] ;
-    int fd = openstate(dir, files[f], 0) ;
+    int mine, fd = openstate(dir, files[f], 0, &mine) ;
     if (fd < 0) continue ;
-    if (readall(fd, buf)) net_state_merge(buf, sizeof buf, hosts, n, st, files[f] == own, now) ;
+    if (readall(fd, buf)) net_state_merge(buf, sizeof buf, hosts, n, st, mine, now) ;
     close(fd) ;
   }
 }
@@ -233,7 +241,7 @@ int net_state_mark (char const *dir, net_host const *h, int failed, uint32_t now
   record r ;
   unsigned int i ;
   int found, ok = 1 ;
-  int fd = openstate(dir, ownfile(), 1) ;
+  int fd = openown(dir) ;
   if (fd < 0) return 0 ;
   if (!readall(fd, buf)) { close(fd) ; errno = EIO ; return 0 ; }
   hostkey(h, r.key) ;
@@ -310,7 +318,7 @@ int net_state_show (char const *dir, net_host const *hosts, unsigned int n, uint
   {
     unsigned char buf[NET_STATE_SIZE] ;
     char fl[80] ;
-    int valid = 0, fd = openstate(dir, files[f], 0) ;
+    int valid = 0, fd = openstate(dir, files[f], 0, 0) ;
     if (fd >= 0 && readall(fd, buf))
       for (size_t off = 0 ; off < sizeof buf ; off += NET_STATE_RECLEN)
       {
