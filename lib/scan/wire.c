@@ -42,6 +42,8 @@ int wire_parse (char const *s, size_t len, struct qhpsi_result *r)
   m = len - 5 - n ;
   if (n >= QHPSI_TEXTLEN || m >= QHPSI_REPLYLEN || memchr(s + 4 + n, 0, m)) return 0 ;
   if (s[1] < '0' || s[1] > '0' + QHPSI_ACTION_TAG || s[2] < '0' || s[2] > '3') return 0 ;
+  /* a server flag names its server */
+  if ((s[2] - '0') & QHPSI_RESULT_SERVER && !m) return 0 ;
   for (size_t i = 0 ; i < m ; i++)
     if ((unsigned char)s[4 + n + i] < ' ' || (unsigned char)s[4 + n + i] > '~') return 0 ;
   switch (s[0])
@@ -53,7 +55,6 @@ int wire_parse (char const *s, size_t len, struct qhpsi_result *r)
   }
   r->action = s[1] - '0' ;
   r->flags = s[2] - '0' ;
-  if (!m) r->flags &= ~QHPSI_RESULT_SERVER ; /* no server named: none to log */
   memcpy(r->text, s + 3, n + 1) ;
   memcpy(r->reply, s + 4 + n, m + 1) ;
   return 1 ;
