@@ -37,6 +37,7 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
 	$(addprefix lib/inspect/,inspect.o) \
 	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
+	$(addprefix lib/net/,host.o conn.o state.o pool.o) \
 	$(addprefix lib/report/,logline.o logdir.o report.o html.o live.o) \
 	$(addprefix lib/metrics/,metrics.o prom.o alarm.o) lib/api.o
 # ---- the library a qmail tree links
@@ -57,15 +58,16 @@ RULESLIBS = -lhs -lpcre2-8
 # (RULESRTLIBS='-lhs -lpcre2-8' where a build has no libhs_runtime)
 RULESRTLIBS = -lhs_runtime -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
-UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
+UNITS = tests/unit/envelope tests/unit/received tests/unit/template tests/unit/net \
 	tests/unit/tcprules tests/unit/names tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime tests/unit/inspect \
 	tests/unit/seal tests/unit/alarm
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
 	tests/plugins/stubborn.so tests/plugins/descend.so
-TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/escape
-BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/confine
+TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/escape \
+	tests/plugins/poolshow
+BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/confine tests/bench/pool
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
 
@@ -100,6 +102,10 @@ src/qhpsi-rules: src/qhpsi-rules.o $(RULESOBJ) lib/libqhpsi.a $(SANOBJ)
 plugins/rules.so: plugins/rules.c lib/rules/rules.o lib/libqhpsi.a include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/rules/rules.o lib/libqhpsi.a $(LIBS) $(RULESRTLIBS)
 
+# plugins that talk to servers take the network module (lib/net/) from the library
+plugins/clamd.so: plugins/clamd.c lib/libqhpsi.a lib/net/*.h include/qhpsi-plugin.h conf.stamp
+	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
+
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh conf.stamp
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
 src/qhpsi-selftest: src/qhpsi-selftest.sh
@@ -126,6 +132,8 @@ tests/patches/%.o: tests/patches/%.c tests/patches/qmailnames.h include/qhpsi.h 
 tests/bench/rules: tests/bench/rules.c $(RULESOBJ) lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(RULESOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
 tests/bench/confine: tests/bench/confine.c lib/libqhpsi.a conf.stamp
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
+tests/bench/pool: tests/bench/pool.c lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 tests/bench/%: tests/bench/%.c conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl

@@ -39,6 +39,7 @@ enum qhpsi_action
 
 /* ABI 2 result flags */
 #define QHPSI_RESULT_RULE 1u /* text is a rule's name: X-QHPSI says "(rule NAME)" */
+#define QHPSI_RESULT_SERVER 2u /* reply names the server that answered (for the log's host=), not an SMTP reply */
 
 /* What a plugin is given. fd is read-only and seekable (read it with pread or
    lseek+read; do not close it). path names the same file, for messages and
@@ -67,7 +68,7 @@ struct qhpsi_result
   char text[QHPSI_TEXTLEN] ;
   /* ABI 2 only; left zero by an ABI 1 plugin */
   uint32_t action ;             /* enum qhpsi_action, for QHPSI_INFECTED */
-  uint32_t flags ;              /* QHPSI_RESULT_RULE */
+  uint32_t flags ;              /* QHPSI_RESULT_RULE, QHPSI_RESULT_SERVER */
   char reply[QHPSI_REPLYLEN] ;  /* SMTP reply text for REFUSE, e.g. "This message may contain Klez.VIRUS"; may stay empty */
 } ;
 

@@ -1,6 +1,7 @@
-/* clamd.c: qhpsi plugin that asks a running clamd. Over its unix socket the
-   message fd itself is passed (FILDES); over TCP the bytes are streamed
-   (INSTREAM) to a list of hosts with failover. See qhpsi-clamd(8). */
+/* clamd.c: qhpsi plugin that asks a running clamd, or a pool of them
+   (lib/net/: connect timeout, failover, back-off shared between processes).
+   Over a unix socket the message fd itself is passed (FILDES); over TCP the
+   bytes are streamed (INSTREAM). See qhpsi-clamd(8). */
 
 #include <errno.h>
 #include <poll.h>
@@ -9,40 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include "qhpsi-plugin.h"
+#include "net/conn.h"
+#include "net/pool.h"
 
 #define CLAMD_SOCKET_DEFAULT "/var/run/clamav/clamd.ctl"
 #define CLAMD_PORT_DEFAULT 3310
 #define TIMEOUT_DEFAULT 120000 /* when the caller gives none; QHPSITIMEOUT's default */
-#define MAXHOSTS 32
 #define CHUNK 65536
 #define REPLYMAX 1024 /* a verdict line is far shorter; more is garbage */
 
-struct host
-{
-  struct sockaddr_storage sa ;
-  socklen_t salen ;
-  char label[64] ;
-} ;
-
-/* how one attempt ended: with a verdict, or with a transport failure that
-   another host may not have */
-enum attempt { ATTEMPT_DONE, ATTEMPT_RETRY } ;
-
-static uint64_t now_ms (void)
-{
-  struct timespec ts ;
-  clock_gettime(CLOCK_MONOTONIC, &ts) ;
-  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 ;
-}
+/* how one attempt at one host ended: it answered (the verdict is final,
+   every host would say the same), it failed (the next may not), or this
+   side failed (final; no fault of the host's) */
+enum attempt { ATTEMPT_ANSWERED, ATTEMPT_FAILED, ATTEMPT_LOCAL } ;
 
 static void say (struct qhpsi_result *r, enum qhpsi_verdict v, char const *fmt, ...)
 {
@@ -63,42 +48,6 @@ static void printable (char *dst, size_t dstlen, char const *s, size_t len)
   dst[i] = 0 ;
 }
 
-/* Waits for events on fd until deadline. Returns revents, or 0 with errno set
-   (ETIMEDOUT when the deadline passed). */
-static int wait_fd (int fd, short events, uint64_t deadline)
-{
-  for (;;)
-  {
-    struct pollfd p = { .fd = fd, .events = events, .revents = 0 } ;
-    uint64_t now = now_ms() ;
-    int r ;
-    if (now >= deadline) { errno = ETIMEDOUT ; return 0 ; }
-    r = poll(&p, 1, deadline - now > INT32_MAX ? INT32_MAX : (int)(deadline - now)) ;
-    if (r > 0) return p.revents ;
-    if (r < 0 && errno != EINTR) return 0 ;
-  }
-}
-
-/* A nonblocking stream socket connected to sa before deadline, or -1. */
-static int connect_by (struct sockaddr const *sa, socklen_t salen, uint64_t deadline)
-{
-  int e = 0 ;
-  socklen_t elen = sizeof e ;
-  int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) ;
-  if (fd < 0) return -1 ;
-  if (!connect(fd, sa, salen)) return fd ;
-  if (errno != EINPROGRESS && errno != EINTR) goto err ;
-  if (!wait_fd(fd, POLLOUT, deadline)) goto err ;
-  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0) goto err ;
-  if (e) { errno = e ; goto err ; }
-  return fd ;
- err:
-  e = errno ;
-  close(fd) ;
-  errno = e ;
-  return -1 ;
-}
-
 enum sent { SENT_ALL, SENT_EARLY, SENT_FAIL } ;
 
 /* Writes all of buf before deadline. Stops early (SENT_EARLY) when clamd has
@@ -109,7 +58,7 @@ static enum sent send_all (int fd, char const *buf, size_t len, uint64_t deadlin
   while (len)
   {
     ssize_t n ;
-    int ev = wait_fd(fd, POLLOUT | POLLIN, deadline) ;
+    int ev = net_wait(fd, POLLOUT | POLLIN, deadline) ;
     if (!ev) return SENT_FAIL ;
     if (ev & POLLIN) return SENT_EARLY ;
     n = send(fd, buf, len, MSG_NOSIGNAL) ;
@@ -136,7 +85,7 @@ static enum got read_reply (int fd, char *buf, size_t *len, uint64_t deadline)
   {
     char *nul ;
     ssize_t n ;
-    if (!wait_fd(fd, POLLIN, deadline))
+    if (!net_wait(fd, POLLIN, deadline))
       return errno == ETIMEDOUT ? GOT_TIMEOUT : GOT_FAIL ;
     n = recv(fd, buf + w, REPLYMAX - w, 0) ;
     if (n < 0)
@@ -197,7 +146,8 @@ static void parse_reply (char const *s, size_t len, char const *label, struct qh
 }
 
 /* Turns what read_reply got into a verdict. Returns 1 when that is final,
-   0 for a transport failure another host may not have. early: clamd spoke
+   0 for a transport failure another host may not have (a timeout too: the
+   pool gave this host only part of the time while others remain). early: clamd spoke
    before it had everything, which it does only to refuse. */
 static int judge (enum got g, char const *buf, size_t len, int early, char const *label, struct qhpsi_result *r)
 {
@@ -215,7 +165,7 @@ static int judge (enum got g, char const *buf, size_t len, int early, char const
       return 1 ;
     case GOT_TIMEOUT :
       say(r, QHPSI_ERROR, "clamd %s: timeout", label) ;
-      return 1 ;
+      return 0 ;
     case GOT_EOF :
       say(r, QHPSI_ERROR, "clamd %s closed without a reply", label) ;
       return 0 ;
@@ -226,36 +176,18 @@ static int judge (enum got g, char const *buf, size_t len, int early, char const
 }
 
 /* unix socket: pass the fd, clamd reads the file itself (no copy) */
-static void scan_unix (struct qhpsi_message const *m, char const *path, uint64_t deadline, struct qhpsi_result *r)
+static enum attempt fildes (struct qhpsi_message const *m, int fd, char const *label, uint64_t deadline, struct qhpsi_result *r)
 {
-  struct sockaddr_un sun ;
   char buf[REPLYMAX] ;
   char dummy = 0 ;
   union { struct cmsghdr h ; char space[CMSG_SPACE(sizeof(int))] ; } ctl ;
   struct iovec iov = { .iov_base = &dummy, .iov_len = 1 } ;
   struct msghdr msg ;
   struct cmsghdr *c ;
-  enum sent s ;
   size_t len ;
-  int fd ;
-
-  if (strlen(path) >= sizeof sun.sun_path)
-  {
-    say(r, QHPSI_ERROR, "clamd socket path too long") ;
-    return ;
-  }
-  memset(&sun, 0, sizeof sun) ;
-  sun.sun_family = AF_UNIX ;
-  memcpy(sun.sun_path, path, strlen(path) + 1) ;
-  fd = connect_by((struct sockaddr *)&sun, sizeof sun, deadline) ;
-  if (fd < 0)
-  {
-    say(r, QHPSI_ERROR, "clamd %s: connect: %s", path, errno == ETIMEDOUT ? "timeout" : strerror(errno)) ;
-    return ;
-  }
-
+  enum got g ;
   /* clamd wants the command first, then the fd on a later byte */
-  s = send_all(fd, "zFILDES", sizeof "zFILDES", deadline) ;
+  enum sent s = send_all(fd, "zFILDES", sizeof "zFILDES", deadline) ;
   if (s == SENT_ALL)
   {
     memset(&msg, 0, sizeof msg) ;
@@ -272,7 +204,7 @@ static void scan_unix (struct qhpsi_message const *m, char const *path, uint64_t
     for (;;)
     {
       ssize_t n ;
-      int ev = wait_fd(fd, POLLOUT | POLLIN, deadline) ;
+      int ev = net_wait(fd, POLLOUT | POLLIN, deadline) ;
       if (!ev) { s = SENT_FAIL ; break ; }
       if (ev & POLLIN) { s = SENT_EARLY ; break ; }
       n = sendmsg(fd, &msg, MSG_NOSIGNAL) ;
@@ -284,32 +216,23 @@ static void scan_unix (struct qhpsi_message const *m, char const *path, uint64_t
     }
   }
   if (s == SENT_FAIL)
-    say(r, QHPSI_ERROR, "clamd %s: write: %s", path, errno == ETIMEDOUT ? "timeout" : strerror(errno)) ;
-  else
   {
-    enum got g = read_reply(fd, buf, &len, deadline) ;
-    judge(g, buf, len, s == SENT_EARLY, path, r) ;
+    say(r, QHPSI_ERROR, "clamd %s: write: %s", label, errno == ETIMEDOUT ? "timeout" : strerror(errno)) ;
+    return ATTEMPT_FAILED ;
   }
-  close(fd) ;
+  g = read_reply(fd, buf, &len, deadline) ;
+  return judge(g, buf, len, s == SENT_EARLY, label, r) ? ATTEMPT_ANSWERED : ATTEMPT_FAILED ;
 }
 
-/* One INSTREAM attempt at one host. Transport failures ask for the next
-   host; a reply, even an error, is final (every host would say the same). */
-static enum attempt instream (struct qhpsi_message const *m, struct host const *h, char *chunk, uint64_t condeadline, uint64_t deadline, struct qhpsi_result *r)
+/* TCP: the message in chunks. A refusal (clamd closes after it) may cut
+   the writing short: then its reply, already here, decides. */
+static enum attempt instream (struct qhpsi_message const *m, int fd, char const *label, char *chunk, uint64_t deadline, struct qhpsi_result *r)
 {
   char buf[REPLYMAX] ;
   uint64_t off = 0 ;
   size_t len ;
-  enum sent s ;
   enum got g ;
-  int final ;
-  int fd = connect_by((struct sockaddr const *)&h->sa, h->salen, condeadline) ;
-  if (fd < 0)
-  {
-    say(r, QHPSI_ERROR, "clamd %s: connect: %s", h->label, errno == ETIMEDOUT ? "timeout" : strerror(errno)) ;
-    return ATTEMPT_RETRY ;
-  }
-  s = send_all(fd, "zINSTREAM", sizeof "zINSTREAM", deadline) ;
+  enum sent s = send_all(fd, "zINSTREAM", sizeof "zINSTREAM", deadline) ;
   while (s == SENT_ALL)
   {
     uint64_t want = m->size - off > CHUNK ? CHUNK : m->size - off ;
@@ -322,8 +245,7 @@ static enum attempt instream (struct qhpsi_message const *m, struct host const *
       if (n <= 0)
       {
         say(r, QHPSI_ERROR, "read message: %s", n < 0 ? strerror(errno) : "shorter than its size") ;
-        close(fd) ;
-        return ATTEMPT_DONE ;
+        return ATTEMPT_LOCAL ;
       }
       got += (size_t)n ;
     }
@@ -335,164 +257,74 @@ static enum attempt instream (struct qhpsi_message const *m, struct host const *
   if (s == SENT_FAIL)
   {
     int e = errno ;
+    uint64_t soon = net_now_ms() + 100 ;
     if (e == ETIMEDOUT)
     {
-      say(r, QHPSI_ERROR, "clamd %s: timeout", h->label) ;
-      close(fd) ;
-      return ATTEMPT_DONE ;
+      say(r, QHPSI_ERROR, "clamd %s: timeout", label) ;
+      return ATTEMPT_FAILED ;
     }
-    /* the write may have failed because clamd refused and closed: then its
-       reply is already here, and decides */
-    {
-      uint64_t soon = now_ms() + 100 ;
-      g = read_reply(fd, buf, &len, soon < deadline ? soon : deadline) ;
-    }
-    if (g == GOT_REPLY || g == GOT_GARBAGE) final = judge(g, buf, len, 1, h->label, r) ;
-    else
-    {
-      say(r, QHPSI_ERROR, "clamd %s: write: %s", h->label, strerror(e)) ;
-      final = 0 ;
-    }
+    g = read_reply(fd, buf, &len, soon < deadline ? soon : deadline) ;
+    if (g == GOT_REPLY || g == GOT_GARBAGE) return judge(g, buf, len, 1, label, r) ? ATTEMPT_ANSWERED : ATTEMPT_FAILED ;
+    say(r, QHPSI_ERROR, "clamd %s: write: %s", label, strerror(e)) ;
+    return ATTEMPT_FAILED ;
   }
-  else
-  {
-    g = read_reply(fd, buf, &len, deadline) ;
-    final = judge(g, buf, len, s == SENT_EARLY, h->label, r) ;
-  }
-  close(fd) ;
-  return final ? ATTEMPT_DONE : ATTEMPT_RETRY ;
+  g = read_reply(fd, buf, &len, deadline) ;
+  return judge(g, buf, len, s == SENT_EARLY, label, r) ? ATTEMPT_ANSWERED : ATTEMPT_FAILED ;
 }
 
-/* One CLAMD_HOSTS entry: a.b.c.d[:port], [v6addr][:port] or a bare v6addr.
-   Numeric only: a name lookup would have no deadline. */
-static int parse_host (char const *s, size_t len, struct host *h)
+/* text without its "clamd LABEL: ", which the pool puts back */
+static char const *why (char const *text, char const *label)
 {
-  char addr[INET6_ADDRSTRLEN] ;
-  char const *a = s, *port = 0 ;
-  size_t alen = len, plen = 0 ;
-  unsigned long p = CLAMD_PORT_DEFAULT ;
-  int v6 = 0 ;
-
-  if (s[0] == '[')
-  {
-    char const *e = memchr(s, ']', len) ;
-    if (!e) return 0 ;
-    a = s + 1 ; alen = (size_t)(e - a) ; v6 = 1 ;
-    if (e + 1 < s + len)
-    {
-      if (e[1] != ':') return 0 ;
-      port = e + 2 ;
-    }
-  }
-  else
-  {
-    char const *c = memchr(s, ':', len) ;
-    if (c && memchr(c + 1, ':', len - (size_t)(c + 1 - s))) v6 = 1 ;
-    else if (c) { alen = (size_t)(c - s) ; port = c + 1 ; }
-  }
-  if (!alen || alen >= sizeof addr) return 0 ;
-  memcpy(addr, a, alen) ;
-  addr[alen] = 0 ;
-  if (port)
-  {
-    plen = (size_t)(s + len - port) ;
-    if (!plen || plen > 5) return 0 ;
-    p = 0 ;
-    for (size_t i = 0 ; i < plen ; i++)
-    {
-      if (port[i] < '0' || port[i] > '9') return 0 ;
-      p = p * 10 + (unsigned long)(port[i] - '0') ;
-    }
-    if (!p || p > 65535) return 0 ;
-  }
-  memset(&h->sa, 0, sizeof h->sa) ;
-  if (v6)
-  {
-    struct sockaddr_in6 *sa = (struct sockaddr_in6 *)&h->sa ;
-    if (inet_pton(AF_INET6, addr, &sa->sin6_addr) != 1) return 0 ;
-    sa->sin6_family = AF_INET6 ;
-    sa->sin6_port = htons((uint16_t)p) ;
-    h->salen = sizeof *sa ;
-    snprintf(h->label, sizeof h->label, "[%s]:%lu", addr, p) ;
-  }
-  else
-  {
-    struct sockaddr_in *sa = (struct sockaddr_in *)&h->sa ;
-    if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1) return 0 ;
-    sa->sin_family = AF_INET ;
-    sa->sin_port = htons((uint16_t)p) ;
-    h->salen = sizeof *sa ;
-    snprintf(h->label, sizeof h->label, "%s:%lu", addr, p) ;
-  }
-  return 1 ;
+  size_t n = strlen(label) ;
+  if (!strncmp(text, "clamd ", 6) && !strncmp(text + 6, label, n) && !strncmp(text + 6 + n, ": ", 2)) return text + 8 + n ;
+  return text ;
 }
 
-static void scan_tcp (struct qhpsi_message const *m, char const *list, uint64_t deadline, struct qhpsi_result *r)
+/* Asks the hosts of list in the pool's order until one answers. */
+static void ask (struct qhpsi_message const *m, char const *var, char const *list, uint64_t deadline, struct qhpsi_result *r)
 {
-  struct host hosts[MAXHOSTS] ;
-  unsigned int n = 0, start, i ;
-  char *chunk ;
-
-  while (*list)
+  net_pool *p = malloc(sizeof *p) ;
+  char *chunk = malloc(4 + CHUNK) ;
+  unsigned int i ;
+  int fd ;
+  if (!p || !chunk) { say(r, QHPSI_ERROR, "out of memory") ; goto end ; }
+  if (!net_pool_init(p, list, CLAMD_PORT_DEFAULT))
   {
-    size_t len = strcspn(list, ", \t\n") ;
-    if (len)
+    say(r, QHPSI_ERROR, "%s: %s", var, p->err) ;
+    goto end ;
+  }
+  while ((fd = net_pool_connect(p, deadline, &i)) >= 0)
+  {
+    net_host const *h = p->host + i ;
+    uint64_t d = net_pool_deadline(p, deadline) ;
+    enum attempt a = net_host_isunix(h) ? fildes(m, fd, h->label, d, r) : instream(m, fd, h->label, chunk, d, r) ;
+    close(fd) ;
+    if (a == ATTEMPT_LOCAL) goto end ;
+    if (a == ATTEMPT_ANSWERED)
     {
-      if (n == MAXHOSTS)
-      {
-        say(r, QHPSI_ERROR, "CLAMD_HOSTS: more than %d hosts", MAXHOSTS) ;
-        return ;
-      }
-      if (!parse_host(list, len, hosts + n))
-      {
-        say(r, QHPSI_ERROR, "CLAMD_HOSTS: bad entry %.*s", (int)(len > 64 ? 64 : len), list) ;
-        return ;
-      }
-      n++ ;
-      list += len ;
+      net_pool_answered(p, i) ;
+      /* the log's host= (qmail-queue(8), LOG) */
+      r->flags |= QHPSI_RESULT_SERVER ;
+      snprintf(r->reply, sizeof r->reply, "%s", h->label) ;
+      goto end ;
     }
-    else list++ ;
+    net_pool_failed(p, i, why(r->text, h->label)) ;
   }
-  if (!n)
-  {
-    say(r, QHPSI_ERROR, "CLAMD_HOSTS: no host") ;
-    return ;
-  }
-  chunk = malloc(4 + CHUNK) ;
-  if (!chunk)
-  {
-    say(r, QHPSI_ERROR, "out of memory") ;
-    return ;
-  }
-  /* spread the load: each message starts at a random host */
-  if (getrandom(&start, sizeof start, GRND_NONBLOCK) != (ssize_t)sizeof start)
-    start = (unsigned int)getpid() ^ (unsigned int)now_ms() ;
-  start %= n ;
-  for (i = 0 ; i < n ; i++)
-  {
-    uint64_t now = now_ms() ;
-    /* an unreachable host must not eat the time the others need */
-    uint64_t condeadline = now >= deadline ? now : now + (deadline - now) / (n - i) ;
-    if (instream(m, hosts + (start + i) % n, chunk, condeadline, deadline, r) == ATTEMPT_DONE) break ;
-    if (now_ms() >= deadline) break ;
-  }
+  if (p->n == 1) say(r, QHPSI_ERROR, "clamd %s", p->err) ;
+  else say(r, QHPSI_ERROR, "all %u clamd hosts failed, last: %s", p->n, p->err) ;
+ end:
   free(chunk) ;
-  if (i == n)
-  {
-    char last[QHPSI_TEXTLEN] ;
-    memcpy(last, r->text, sizeof last) ;
-    say(r, QHPSI_ERROR, "all %u clamd hosts failed, last: %s", n, last) ;
-  }
+  free(p) ;
 }
 
 static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
 {
   char const *hosts = getenv("CLAMD_HOSTS") ;
   char const *path = getenv("CLAMD_SOCKET") ;
-  uint64_t deadline = now_ms() + (m->timeout_ms ? m->timeout_ms : TIMEOUT_DEFAULT) ;
+  uint64_t deadline = net_now_ms() + (m->timeout_ms ? m->timeout_ms : TIMEOUT_DEFAULT) ;
   say(r, QHPSI_ERROR, "clamd: no verdict") ;
-  if (hosts && *hosts) scan_tcp(m, hosts, deadline, r) ;
-  else scan_unix(m, path && *path ? path : CLAMD_SOCKET_DEFAULT, deadline, r) ;
+  if (hosts && *hosts) ask(m, "CLAMD_HOSTS", hosts, deadline, r) ;
+  else ask(m, "CLAMD_SOCKET", path && *path ? path : CLAMD_SOCKET_DEFAULT, deadline, r) ;
 }
 
 const struct qhpsi_plugin qhpsi_plugin =

@@ -156,6 +156,15 @@ if [ -z "$dest" ] && [ ! -p "$home/qhpsi/log" ]; then
   mkfifo "$home/qhpsi/log" && chown qmailq:qmail "$home/qhpsi/log" && chmod 0600 "$home/qhpsi/log" \
     || die "unable to create $home/qhpsi/log"
 fi
+# the scanner hosts' state, for a queue made before it existed
+if [ -z "$dest" ] && [ ! -d "$home/qhpsi/hosts" ]; then
+  mkdir "$home/qhpsi/hosts" && chown root:root "$home/qhpsi/hosts" && chmod 0755 "$home/qhpsi/hosts" \
+    || die "unable to create $home/qhpsi/hosts"
+  for u in qmailq qscand; do
+    head -c 2048 /dev/zero >"$home/qhpsi/hosts/$u" && chown "$u:qmail" "$home/qhpsi/hosts/$u" \
+      && chmod 0644 "$home/qhpsi/hosts/$u" || die "unable to create $home/qhpsi/hosts/$u"
+  done
+fi
 # a set-id program beside ours that anyone may run is a way around the scan
 # (a kept qmail-queue.orig 4711 queues unscanned mail for every local user)
 for f in "$home"/bin/* "$home"/bin/.[!.]*; do

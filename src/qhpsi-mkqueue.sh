@@ -56,4 +56,10 @@ d qhpsi root 0755
 [ -p "$home/qhpsi/log" ] || mkfifo "$home/qhpsi/log" || die "unable to create the log FIFO"
 [ $own = 1 ] && { chown qmailq:qmail "$home/qhpsi/log" || die "unable to chown the log FIFO"; }
 chmod 0600 "$home/qhpsi/log" || die "unable to chmod the log FIFO"
+# the scanner hosts that failed recently (qhpsi-clamd(8), POOLS): one table
+# per writer, qmail-queue's and the helper's, in a directory of root's so
+# that nobody else can plant or swap one
+d qhpsi/hosts root 0755
+f qhpsi/hosts/qmailq qmailq 0644 2048
+f qhpsi/hosts/qscand qscand 0644 2048
 exit 0

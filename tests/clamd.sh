@@ -1,8 +1,10 @@
 # tests/clamd.sh: sourced after tests/lib.sh; private clamd instances (and a
 # fake clamd) for the plugin tests, each in its own directory.
 #
-# clamd_start DIR [TCPPORT]  start clamd on DIR/clamd.sock, or on 127.0.0.1:TCPPORT,
-#                            with the signatures of tests/sigs; waits for PONG
+# clamd_start DIR [TCPPORT [ADDR]]  start clamd on DIR/clamd.sock, or on
+#                            ADDR:TCPPORT (ADDR 127.0.0.1 by default, any
+#                            loopback address), with the signatures of
+#                            tests/sigs; waits for PONG
 #   CLAMD_USER       user clamd runs as (default: the caller; another needs root)
 #   CLAMD_STREAMMAX  its StreamMaxLength (default 25M)
 # clamd_stop DIR             stop it (TERM, then KILL after 10 s)
@@ -38,7 +40,8 @@ try:
         s.settimeout(2)
         s.connect(a)
     else:
-        s = socket.create_connection(('127.0.0.1', int(a)), 2)
+        h, _, p = a.rpartition(':')
+        s = socket.create_connection((h or '127.0.0.1', int(p)), 2)
     s.sendall(b'zPING\0')
     r = b''
     while not r.endswith(b'\0') and len(r) < 64:
@@ -68,13 +71,13 @@ _clamd_wait() {
 }
 
 clamd_start() {
-  _d=$1 _port=${2:-} _user=${CLAMD_USER:-$(id -un)}
+  _d=$1 _port=${2:-} _addr=${3:-127.0.0.1} _user=${CLAMD_USER:-$(id -un)}
   mkdir -p "$_d/db" "$_d/tmp" || return 1
   cp "$TOP"/tests/sigs/* "$_d/db/" || return 1
   {
     if [ -n "$_port" ]; then
       echo "TCPSocket $_port"
-      echo "TCPAddr 127.0.0.1"
+      echo "TCPAddr $_addr"
     else
       echo "LocalSocket $_d/clamd.sock"
     fi
@@ -87,7 +90,7 @@ clamd_start() {
     echo "LogClean yes"
     echo "StreamMaxLength ${CLAMD_STREAMMAX:-25M}"
   } >"$_d/clamd.conf" || return 1
-  if [ -n "$_port" ]; then echo "$_port"; else echo "$_d/clamd.sock"; fi >"$_d/addr"
+  if [ -n "$_port" ]; then echo "$_addr:$_port"; else echo "$_d/clamd.sock"; fi >"$_d/addr"
   [ "$_user" = "$(id -un)" ] || chown -R "$_user" "$_d" || return 1
   "$CLAMD" -c "$_d/clamd.conf" >"$_d/clamd.out" 2>&1 &
   echo $! >"$_d/clamd.bgpid"

@@ -82,7 +82,8 @@ void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int r
     r->reply[QHPSI_REPLYLEN - 1] = 0 ;
     /* an action this loader does not know leaves it to the site */
     if (r->action > QHPSI_ACTION_TAG) r->action = QHPSI_ACTION_DEFAULT ;
-    r->flags &= QHPSI_RESULT_RULE ;
+    r->flags &= QHPSI_RESULT_RULE | QHPSI_RESULT_SERVER ;
+    if (!r->reply[0]) r->flags &= ~QHPSI_RESULT_SERVER ;
   }
   else
   {

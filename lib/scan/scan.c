@@ -143,6 +143,7 @@ static void watcher (plugin const *pl, unsigned int n, scanconf const *c, char c
     /* the runner */
     sigprocmask(SIG_SETMASK, &old, 0) ;
     signal(SIGTERM, SIG_DFL) ;
+    char host[QHPSI_REPLYLEN] = "" ;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != me) _exit(111) ;
     for (unsigned int i = 0 ; i < n ; i++)
     {
@@ -151,8 +152,12 @@ static void watcher (plugin const *pl, unsigned int n, scanconf const *c, char c
         .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip } ;
       lseek(fd, 0, SEEK_SET) ;
       plugin_scan(&pl[i], &m, c->rc, c->rn, r) ;
+      if (r->flags & QHPSI_RESULT_SERVER) memcpy(host, r->reply, sizeof host) ;
       if (r->verdict != QHPSI_CLEAN) break ;
     }
+    /* the log names the server that answered, even when a later plugin of
+       the chain, which asked none, gave the result */
+    if (host[0] && !r->reply[0]) { memcpy(r->reply, host, sizeof host) ; r->flags |= QHPSI_RESULT_SERVER ; }
     _exit(wire_report(answer, r) ? 0 : 111) ;
   }
   close(answer) ;

@@ -369,7 +369,7 @@ int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
   char msg[256] ;
   int n ;
   if (!p->customerr || fstat(6, &st) < 0 || !S_ISFIFO(st.st_mode)) return e ;
-  if (e == QQ_VIRUS && r->verdict == QHPSI_INFECTED && r->reply[0])
+  if (e == QQ_VIRUS && r->verdict == QHPSI_INFECTED && r->reply[0] && !(r->flags & QHPSI_RESULT_SERVER))
     n = customreply(msg, sizeof msg, r->reply) ;
   else if (e == QQ_VIRUS && r->flags & QHPSI_RESULT_RULE)
     n = snprintf(msg, sizeof msg, "Dmessage refused by content rule%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;

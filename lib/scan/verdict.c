@@ -184,6 +184,7 @@ size_t verdict_fmtlog (char *buf, verdict_logline const *l)
    && cat(buf, &len, max, l->r && l->r->verdict == QHPSI_ERROR ? "error" : "signature",
        l->r ? l->r->verdict == QHPSI_ERROR ? l->r->text : verdict_signature(l->r, sig, sizeof sig) : 0)
    && cat(buf, &len, max, "action", l->action) && cat(buf, &len, max, "ms", ms)
+   && (!l->r || !(l->r->flags & QHPSI_RESULT_SERVER) || cat(buf, &len, max, "host", l->r->reply))
    && (!l->qid || cat(buf, &len, max, "qid", l->qid))
    && (!l->qerr || cat(buf, &len, max, "quarantine", l->qerr))
    && (!l->nerr || cat(buf, &len, max, "notice", l->nerr))

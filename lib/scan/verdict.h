@@ -45,8 +45,9 @@ extern void verdict_cleanname (char *s) ;
 
 /* The one log line of a message, documented in qmail-queue(8) (LOG):
    qhpsi: qp= ip= from= rcpts= rcpt= msgid= size= route= verdict=
-   signature=|error= action= ms= [qid=] [quarantine=] [notice=] [skip=].
-   A pointer left 0 is written "-" (qid, qerr, nerr and skip are left out). */
+   signature=|error= action= ms= [host=] [qid=] [quarantine=] [notice=]
+   [skip=]. A pointer left 0 is written "-" (qid, qerr, nerr and skip are
+   left out). */
 typedef struct verdict_logline_s verdict_logline ;
 struct verdict_logline_s
 {

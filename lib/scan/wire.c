@@ -20,7 +20,7 @@ int wire_report (int fd, struct qhpsi_result const *r)
   size_t n = strnlen(r->text, QHPSI_TEXTLEN - 1), m = strnlen(r->reply, QHPSI_REPLYLEN - 1), len ;
   out[0] = r->verdict == QHPSI_CLEAN ? 'C' : r->verdict == QHPSI_INFECTED ? 'I' : 'E' ;
   out[1] = '0' + (r->action <= QHPSI_ACTION_TAG ? r->action : 0) ;
-  out[2] = '0' + (r->flags & QHPSI_RESULT_RULE) ;
+  out[2] = '0' + (r->flags & (QHPSI_RESULT_RULE | QHPSI_RESULT_SERVER)) ;
   memcpy(out + 3, r->text, n) ;
   out[3 + n] = 0 ;
   memcpy(out + 4 + n, r->reply, m) ;
@@ -41,7 +41,9 @@ int wire_parse (char const *s, size_t len, struct qhpsi_result *r)
   n = nul - (s + 3) ;
   m = len - 5 - n ;
   if (n >= QHPSI_TEXTLEN || m >= QHPSI_REPLYLEN || memchr(s + 4 + n, 0, m)) return 0 ;
-  if (s[1] < '0' || s[1] > '0' + QHPSI_ACTION_TAG || (s[2] != '0' && s[2] != '1')) return 0 ;
+  if (s[1] < '0' || s[1] > '0' + QHPSI_ACTION_TAG || s[2] < '0' || s[2] > '3') return 0 ;
+  /* a server flag names its server */
+  if ((s[2] - '0') & QHPSI_RESULT_SERVER && !m) return 0 ;
   for (size_t i = 0 ; i < m ; i++)
     if ((unsigned char)s[4 + n + i] < ' ' || (unsigned char)s[4 + n + i] > '~') return 0 ;
   switch (s[0])

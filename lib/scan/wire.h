@@ -16,13 +16,14 @@
 #define WIRE_ENVMAX (4U << 20)
 
 /* Writes r to fd as the helper's answer: C, I or E, the action as a digit
-   0-5, the flags as a digit 0-1, the text, a NUL, the reply (control bytes
+   0-5, the flags as a digit 0-3, the text, a NUL, the reply (control bytes
    blanked), a NUL. 1, or 0 with errno set. */
 extern int wire_report (int fd, struct qhpsi_result const *r) ;
 
 /* Reads such an answer from s (len bytes) into r; 1, or 0 if malformed
    (bad letter or digit, a text or reply too long, a reply with a byte
-   outside ' '..'~', anything but exactly two NULs). */
+   outside ' '..'~', anything but exactly two NULs, the server flag with
+   no server in the reply). */
 extern int wire_parse (char const *s, size_t len, struct qhpsi_result *r) ;
 
 /* Reads the envelope from fd (qmail-queue's format, at most WIRE_ENVMAX

@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     FUZZ_ASSERT(send(sv[1], data + off, k, MSG_NOSIGNAL) == (ssize_t)k) ;
   }
   close(sv[1]) ;
-  g = read_reply(sv[0], buf, &len, now_ms() + 10000) ;
+  g = read_reply(sv[0], buf, &len, net_now_ms() + 10000) ;
   close(sv[0]) ;
 
   FUZZ_ASSERT(len <= REPLYMAX) ;

@@ -56,7 +56,8 @@ static void answer (uint8_t const *data, size_t size)
   FUZZ_ASSERT(tl < QHPSI_TEXTLEN && strlen(r.reply) == size - 5 - tl && strlen(r.reply) < QHPSI_REPLYLEN) ;
   for (char const *c = r.reply ; *c ; c++) FUZZ_ASSERT(*c >= ' ' && *c <= '~') ;
   FUZZ_ASSERT(r.verdict == QHPSI_CLEAN || r.verdict == QHPSI_INFECTED || r.verdict == QHPSI_ERROR) ;
-  FUZZ_ASSERT(r.action <= QHPSI_ACTION_TAG && r.flags <= QHPSI_RESULT_RULE) ;
+  FUZZ_ASSERT(r.action <= QHPSI_ACTION_TAG && r.flags <= (QHPSI_RESULT_RULE | QHPSI_RESULT_SERVER)) ;
+  if (r.flags & QHPSI_RESULT_SERVER) FUZZ_ASSERT(r.reply[0]) ;
   /* and what the helper writes for it is the same bytes */
   if (pipe(p) < 0) abort() ;
   FUZZ_ASSERT(wire_report(p[1], &r)) ;

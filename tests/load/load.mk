@@ -4,4 +4,7 @@ LOADN ?= 10000
 LOADC ?= 16
 loadtest: all
 	LOADN=$(LOADN) LOADC=$(LOADC) sh tests/t-load
-.PHONY: loadtest
+# three clamd hosts, one stopped for a while mid-run (tests/load/cluster.sh)
+loadtest-cluster: all
+	LOADCLUSTER=1 LOADN=$(LOADN) LOADC=$(LOADC) sh tests/t-load
+.PHONY: loadtest loadtest-cluster

@@ -243,9 +243,9 @@ def cmd_send(a):
     lat = sorted(r['secs'] for r in recs if 'secs' in r)
     if lat and sessions:
         sessions.sort()
-        print('%s: seconds per message (MAIL to the reply after the data): median %.3f, 90%% %.3f, max %.3f;'
+        print('%s: seconds per message (MAIL to the reply after the data): median %.3f, 90%% %.3f, 99%% %.3f, max %.3f;'
               ' per connection (connect to EHLO reply): median %.3f, max %.3f'
-              % (a.run, pct(lat, 50), pct(lat, 90), lat[-1], pct(sessions, 50), sessions[-1]))
+              % (a.run, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[-1], pct(sessions, 50), sessions[-1]))
     for e in errors:
         print('# %s' % e)
     return 0

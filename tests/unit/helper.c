@@ -45,7 +45,9 @@ int main (void)
   CHECK(PARSE("C00\0\0") && r.verdict == QHPSI_CLEAN && !r.text[0] && !r.reply[0], "clean, empty text and reply") ;
   CHECK(!PARSE("I61x\0\0"), "action digit 6 refused") ;
   CHECK(!PARSE("I/1x\0\0"), "action not a digit refused") ;
-  CHECK(!PARSE("I02x\0\0"), "flags digit 2 refused") ;
+  CHECK(!PARSE("I04x\0\0"), "flags digit 4 refused") ;
+  CHECK(PARSE("C02\0" "127.0.0.1:3310\0") && r.flags == QHPSI_RESULT_SERVER && !strcmp(r.reply, "127.0.0.1:3310"), "flags digit 2: the server in reply") ;
+  CHECK(!PARSE("C02\0\0"), "flags digit 2 with no server named refused") ;
   CHECK(!PARSE("I01x\0a\nb\0"), "reply with a newline refused") ;
   CHECK(!PARSE("I01x\0a\rb\0"), "reply with a CR refused") ;
   CHECK(!PARSE("I01x\0a\377\0"), "reply with a byte over ~ refused") ;
