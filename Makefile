@@ -26,7 +26,7 @@ HARDLD = -fsanitize=address,undefined
 SANOBJ = tests/sanitize-options.o
 endif
 ALLCFLAGS = $(WARN) $(HARDEN) $(CONF) $(CPPFLAGS) $(CFLAGS) -Iinclude -Ilib
-LIBS = -l:libskarnet.a
+LIBS = -l:libskarnet.a -lz
 
 # ---- the library every program shares
 # one directory per subsystem (README); lib/api.c is include/qhpsi.h
@@ -35,7 +35,7 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o verdict.o logdest.o msgid.o seal.o) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
-	$(addprefix lib/inspect/,inspect.o) \
+	$(addprefix lib/inspect/,inspect.o zip.o inflate.o) \
 	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
 	$(addprefix lib/report/,logline.o logdir.o report.o html.o live.o) \
 	$(addprefix lib/metrics/,metrics.o prom.o alarm.o) lib/api.o
@@ -59,7 +59,7 @@ RULESRTLIBS = -lhs_runtime -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template \
 	tests/unit/tcprules tests/unit/names tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime tests/unit/inspect \
-	tests/unit/seal tests/unit/alarm
+	tests/unit/seal tests/unit/alarm tests/unit/zip
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
@@ -86,7 +86,7 @@ lib/libqhpsi.a: $(LIBOBJ)
 lib/qhpsi-qmail.syms: include/qhpsi.h
 	sed -n 's/^extern .* \(qhpsi_[a-z_]*\) (.*/\1/p' include/qhpsi.h > $@
 lib/qhpsi-qmail.o: $(LIBOBJ) lib/qhpsi-qmail.syms
-	$(CC) -r -nostdlib -o $@.all $(LIBOBJ) -l:libskarnet.a
+	$(CC) -r -nostdlib -o $@.all $(LIBOBJ) -l:libskarnet.a -l:libz.a
 	$(OBJCOPY) --keep-global-symbols=lib/qhpsi-qmail.syms $@.all $@
 	rm -f $@.all
 $(QMAILLIB): lib/qhpsi-qmail.o
