@@ -48,7 +48,9 @@ PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so
-PLUGLIBS_clamav = -lclamav
+# clamav.so takes its limits as the archive check reads them (lib/inspect)
+PLUGLIBS_clamav = lib/libqhpsi.a $(LIBS) -lclamav
+plugins/clamav.so: lib/libqhpsi.a
 # ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
 RULESOBJ = lib/rules/rules.o lib/rules/rulesc.o lib/rules/rulesread.o
 RULESLIBS = -lhs -lpcre2-8

@@ -70,7 +70,6 @@ static int member (struct archive_state *st, unsigned char const *d, size_t len,
   if (!ended || (!gzip && out != usize)) return found(st, ARCHIVE_STRUCTURE) ;
   if (!(sig(head, 3, 4) || (head[0] == 0x1f && head[1] == 0x8b))) return 1 ;
   /* a nested archive */
-  if (depth + 1 > l->maxrecursion) return found(st, ARCHIVE_MAXRECURSION) ;
   if (!deflated) return check(st, d, len, depth + 1) ;
   if (out > ARCHIVE_MAXNESTED - st->nested) return found(st, ARCHIVE_MEMORY) ;
   {
@@ -189,9 +188,10 @@ static int zip (struct archive_state *st, unsigned char const *z, size_t n, unsi
 
 static int check (struct archive_state *st, unsigned char const *b, size_t n, unsigned int depth)
 {
-  if (st->why) return 1 ;
-  if (n >= 4 && sig(b, 3, 4)) return zip(st, b, n, depth) ;
-  if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+  int z = n >= 4 && sig(b, 3, 4), gz = n >= 2 && b[0] == 0x1f && b[1] == 0x8b ;
+  if (st->why || (!z && !gz)) return 1 ;
+  if (depth > st->lim->maxrecursion) return found(st, ARCHIVE_MAXRECURSION) ;
+  if (z) return zip(st, b, n, depth) ;
   {
     /* the size the last member declares (mod 2^32): a bomb that tells is judged at once */
     if (n >= 18 && le32(b + n - 4) > st->lim->maxfilesize) return found(st, ARCHIVE_MAXFILESIZE) ;
