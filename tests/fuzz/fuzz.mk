@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline mime seal rulesfile logparse
+FUZZTARGETS ?= envelope template clamdreply clamdhosts tcprules headerscan encode store logline mime seal rulesfile logparse archive
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -26,6 +26,7 @@ $(FUZZOBJ)/fuzz-mime: $(FUZZMIME)
 # the loader and matcher as the plugin links them (RULESRTLIBS)
 $(FUZZOBJ)/fuzz-rulesfile: $(FUZZOBJ)/rules/rules.o $(FUZZMIME)
 FUZZLIBS_rulesfile = $(RULESRTLIBS)
+$(FUZZOBJ)/fuzz-archive: $(addprefix $(FUZZOBJ)/inspect/,zip.o inflate.o)
 $(FUZZOBJ)/fuzz-clamdreply $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c
 $(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/scan/msgid.o $(FUZZOBJ)/scan/verdict.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/quarantine/store.o $(FUZZOBJ)/queue/envelope.o $(FUZZOBJ)/queue/xtext.o
