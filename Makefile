@@ -67,7 +67,7 @@ TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
 	tests/plugins/stubborn.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk
-BENCHPROGS = tests/bench/qqbench tests/bench/rules
+BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/archive
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
 
@@ -127,6 +127,8 @@ tests/patches/%.o: tests/patches/%.c tests/patches/qmailnames.h include/qhpsi.h 
 
 tests/bench/rules: tests/bench/rules.c $(RULESOBJ) lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(RULESOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
+tests/bench/archive: tests/bench/archive.c lib/libqhpsi.a conf.stamp
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 tests/bench/%: tests/bench/%.c conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl
 
