@@ -145,18 +145,25 @@ static int entry (struct archive_state *st, unsigned char const *z, size_t cdoff
   return member(st, z + data, csize, 0, method == 8, usize, depth) ;
 }
 
+/* the last End of Central Directory record of z whose comment reaches
+   the end: its offset, or n when there is none */
+static size_t eocd (unsigned char const *z, size_t n)
+{
+  size_t p, lowest ;
+  if (n < 22) return n ;
+  lowest = n - 22 > 65535 ? n - 22 - 65535 : 0 ;
+  for (p = n - 22 + 1 ; p-- > lowest ; )
+    if (sig(z + p, 5, 6) && le16(z + p + 20) == n - p - 22) return p ;
+  return n ;
+}
+
 /* the zip z (n bytes) */
 static int zip (struct archive_state *st, unsigned char const *z, size_t n, unsigned int depth)
 {
-  size_t p, lowest, cdoff, cdsize, c, count, i ;
+  size_t p = eocd(z, n), cdoff, cdsize, c, count, i ;
   struct span *sp ;
   int r = 1 ;
-  if (n < 22) return found(st, ARCHIVE_STRUCTURE) ;
-  lowest = n - 22 > 65535 ? n - 22 - 65535 : 0 ;
-  /* the last End of Central Directory whose comment reaches the end */
-  for (p = n - 22 + 1 ; p-- > lowest ; )
-    if (sig(z + p, 5, 6) && le16(z + p + 20) == n - p - 22) break ;
-  if (p + 1 == lowest || !sig(z + p, 5, 6)) return found(st, ARCHIVE_STRUCTURE) ;
+  if (p == n) return found(st, ARCHIVE_STRUCTURE) ;
   if (p >= 20 && sig(z + p - 20, 6, 7)) return found(st, ARCHIVE_ZIP64) ;
   count = le16(z + p + 10) ; cdsize = le32(z + p + 12) ; cdoff = le32(z + p + 16) ;
   if (count == 0xffff || cdsize == 0xffffffff || cdoff == 0xffffffff) return found(st, ARCHIVE_ZIP64) ;
@@ -188,7 +195,9 @@ static int zip (struct archive_state *st, unsigned char const *z, size_t n, unsi
 
 static int check (struct archive_state *st, unsigned char const *b, size_t n, unsigned int depth)
 {
-  int z = n >= 4 && sig(b, 3, 4), gz = n >= 2 && b[0] == 0x1f && b[1] == 0x8b ;
+  /* a zip, or anything with a zip's end record at its end, as
+     self-extracting archives are: engines find those too */
+  int z = (n >= 4 && sig(b, 3, 4)) || eocd(b, n) < n, gz = !z && n >= 2 && b[0] == 0x1f && b[1] == 0x8b ;
   if (st->why || (!z && !gz)) return 1 ;
   if (depth > st->lim->maxrecursion) return found(st, ARCHIVE_MAXRECURSION) ;
   if (z) return zip(st, b, n, depth) ;

@@ -46,11 +46,15 @@ static void deflated (stralloc *out, unsigned char const *d, size_t len, int gzi
   deflateEnd(&z) ;
 }
 
+/* what build writes before the zip, its offsets counting it (an SFX) */
+static char const *prefix = "" ;
+
 static void build (stralloc *sa, struct m const *ms, unsigned int n)
 {
   stralloc cd = STRALLOC_ZERO, d = STRALLOC_ZERO ;
   uint32_t off[16], prev = 0, count = 0 ;
   sa->len = 0 ;
+  if (!stralloc_cats(sa, prefix)) abort() ;
   for (unsigned int i = 0 ; i < n ; i++)
   {
     struct m const *m = ms + i ;
@@ -168,6 +172,22 @@ int main (void)
     build(&z, ms, 1) ; JUDGE(&z, "ArchiveStructure", "names that differ") ; }
   { struct m ms[] = { { "a.txt", text, sizeof text, 0, 0, 0, 0, 0, 0, 0 }, { "a.txt", text, sizeof text, 0, 0, 0, 0, 0, 0, 1 } } ;
     build(&z, ms, 2) ; JUDGE(&z, "ArchiveStructure", "two entries, one member: overlapping") ; }
+
+  /* self-extracting: something before the zip */
+  { struct m ms[] = { { "zeros.bin", zeros, big, 8, 0, 100, 0, 0, 0, 0 } } ;
+    build(&z, ms, 1) ;
+    if (!stralloc_copys(&in, "MZ an executable, then a zip") || !stralloc_catb(&in, z.s, z.len)) abort() ;
+    JUDGE(&in, "ArchiveStructure", "a zip after other bytes is read too (its offsets off by the prefix)") ; }
+  { struct m ms[] = { { "a.txt", text, sizeof text, 8, 0, 0, 0, 0, 0, 0 } } ;
+    build(&z, ms, 1) ;
+    if (!stralloc_copys(&in, "text, not a zip: PK") || !stralloc_catb(&in, z.s + 2, 2)) abort() ;
+    JUDGE(&in, "", "a body that only holds a signature is no zip") ; }
+  prefix = "MZ an executable, then a zip" ;
+  { struct m ms[] = { { "a.txt", text, sizeof text, 8, 0, 0, 0, 0, 0, 0 } } ;
+    build(&z, ms, 1) ; JUDGE(&z, "", "a self-extracting zip whose offsets count the prefix passes") ; }
+  { struct m ms[] = { { "zeros.bin", zeros, big, 8, 0, 0, 0, 0, 0, 0 } } ;
+    build(&z, ms, 1) ; JUDGE(&z, "MaxFileSize", "and its members are measured") ; }
+  prefix = "" ;
 
   /* nested */
   { struct m ms[] = { { "zeros.bin", zeros, big, 8, 0, 100, 0, 0, 0, 0 } } ;
