@@ -35,7 +35,7 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o verdict.o logdest.o msgid.o seal.o) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
-	$(addprefix lib/inspect/,inspect.o zip.o inflate.o) \
+	$(addprefix lib/inspect/,inspect.o zip.o inflate.o uudecode.o) \
 	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
 	$(addprefix lib/report/,logline.o logdir.o report.o html.o live.o) \
 	$(addprefix lib/metrics/,metrics.o prom.o alarm.o) lib/api.o
@@ -50,7 +50,6 @@ SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so
 # clamav.so takes its limits as the archive check reads them (lib/inspect)
 PLUGLIBS_clamav = lib/libqhpsi.a $(LIBS) -lclamav
-plugins/clamav.so: lib/libqhpsi.a
 # ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
 RULESOBJ = lib/rules/rules.o lib/rules/rulesc.o lib/rules/rulesread.o
 RULESLIBS = -lhs -lpcre2-8
@@ -109,6 +108,7 @@ src/qhpsi-selftest: src/qhpsi-selftest.sh
 
 plugins/%.so tests/plugins/%.so: plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
+plugins/clamav.so: lib/libqhpsi.a
 tests/plugins/unsafe.so: tests/plugins/fake.c
 tests/plugins/abi3.so: tests/plugins/abi1.c conf.stamp
 	$(CC) $(ALLCFLAGS) -DABI1_VERSION=3 -shared $(LDFLAGS) -o $@ $<

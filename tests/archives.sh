@@ -10,6 +10,7 @@
 #   plain10   the same member without ZIP64 (the engine finds this one)
 #   encrypted zip -e: EICAR, encrypted
 #   cleanzip  a zip of some text (nothing to find)
+#   uubomb    (.eml only) bomb.zip uuencoded in a text/plain body
 # shipped_limits        the limit and alert lines of service/clamd/clamd.conf
 
 archive_samples() {
@@ -57,7 +58,14 @@ EOF2
   for _f in bomb lying zip64 plain10 encrypted cleanzip; do
     _attach "$_f" "$_f.zip" application/zip "$_a/$_f.zip" >"$_a/$_f.eml" || return 1
   done
-  _attach gzbomb gzbomb.gz application/gzip "$_a/gzbomb.gz" >"$_a/gzbomb.eml"
+  _attach gzbomb gzbomb.gz application/gzip "$_a/gzbomb.gz" >"$_a/gzbomb.eml" || return 1
+  { _headers uubomb; printf 'MIME-Version: 1.0\nContent-Type: text/plain\n\nThe file:\n\n'
+    "$PYTHON" -c 'import binascii, sys
+d = open(sys.argv[1], "rb").read()
+print("begin 644 bomb.zip")
+for i in range(0, len(d), 45):
+    sys.stdout.write(binascii.b2a_uu(d[i:i + 45], backtick=True).decode())
+print("`\nend")' "$_a/bomb.zip"; } >"$_a/uubomb.eml"
 }
 
 shipped_limits() {

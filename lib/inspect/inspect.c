@@ -51,6 +51,7 @@ struct found
   struct archive_state a ;
   char const *why ;  /* the first finding, a constant */
   int nomem ;
+  stralloc uu ;
 } ;
 
 static int unchecked (void *ctx, char const *why)
@@ -63,14 +64,20 @@ static int unchecked (void *ctx, char const *why)
 static int part (void *ctx, char const *type, char const *body, size_t len)
 {
   struct found *f = ctx ;
+  size_t pos = 0 ;
+  int r = 0 ;
   (void)type ;
   if (!archive_check(&f->a, (unsigned char const *)body, len)) { f->nomem = 1 ; return 0 ; }
+  /* and every uuencoded file in it, which the engine decodes */
+  while (!f->a.why && (r = inspect_uudecode(body, len, &pos, &f->uu)) > 0)
+    if (!archive_check(&f->a, (unsigned char const *)f->uu.s, f->uu.len)) { f->nomem = 1 ; return 0 ; }
+  if (r < 0) { f->nomem = 1 ; return 0 ; }
   return f->a.why ? unchecked(ctx, f->a.why) : 1 ;
 }
 
 int inspect_message (inspect_conf const *c, int fd, uint64_t size, struct qhpsi_result *r)
 {
-  struct found f = { .a = { .lim = &c->lim }, .why = 0, .nomem = 0 } ;
+  struct found f = { .a = { .lim = &c->lim }, .why = 0, .nomem = 0, .uu = STRALLOC_ZERO } ;
   struct mime_sink sink = { .ctx = &f, .part = &part, .unchecked = &unchecked } ;
   void *m ;
   int ok ;
@@ -82,6 +89,7 @@ int inspect_message (inspect_conf const *c, int fd, uint64_t size, struct qhpsi_
   if (m == MAP_FAILED) return 0 ;
   ok = mime_walk(m, size, &sink) ;
   munmap(m, size) ;
+  stralloc_free(&f.uu) ;
   if (f.nomem) { errno = ENOMEM ; return 0 ; }
   if (!ok) return 0 ;
   if (f.why)

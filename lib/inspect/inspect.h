@@ -34,6 +34,12 @@ extern int inspect_setting (char const *name, char const *s, uint64_t *u) ;
    unset or bad one (the policy refuses those) is the shipped clamd.conf's. */
 extern void inspect_conf_env (inspect_conf *c) ;
 
+/* lib/inspect/uudecode.c: decodes into out the first uuencoded file of
+   s[*pos..len) ("begin 644 name" to "end", or to the first line that is
+   none of it) and moves *pos past it. 1 found, 0 none left, -1 ENOMEM. */
+#include <skalibs/stralloc.h>
+extern int inspect_uudecode (char const *s, size_t len, size_t *pos, stralloc *out) ;
+
 /* Inspects the message on fd (size bytes, seekable). Returns 1 with
    r->verdict QHPSI_CLEAN, or QHPSI_INFECTED and r->text
    "Unchecked.<Reason>" for the first finding; 0 with errno set when it
