@@ -40,6 +40,7 @@ int inspect_uudecode (char const *s, size_t len, size_t *pos, stralloc *out)
     i = next ;
   }
   if (!b) { *pos = len ; return 0 ; }
+  /* a line gives at most 3 bytes for 4 characters after its first */
   if (!stralloc_readyplus(out, (len - i) / 4 * 3 + 3)) return -1 ;
   while (i < len)
   {
@@ -50,7 +51,9 @@ int inspect_uudecode (char const *s, size_t len, size_t *pos, stralloc *out)
     for (k = 0 ; k < n && l[k] >= ' ' && l[k] <= '`' ; k++) ;
     if (!n || k < n) break ;  /* not a line of the file: it ended */
     i = next ;
+    /* what the line says it holds, never more than its characters give */
     count = uu(l[0]) ;
+    if (count > (n - 1) * 3 / 4) count = (n - 1) * 3 / 4 ;
     for (size_t j = 1, got = 0 ; got < count ; j += 4)
     {
       unsigned int c[4] ;

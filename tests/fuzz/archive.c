@@ -1,10 +1,13 @@
 /* tests/fuzz/archive.c: the archive check (lib/inspect/zip.c) on any bytes,
    as a whole body and behind a zip's local header signature, with small
    limits so that bombs end soon: it answers, holds no nested bytes after,
-   and a finding is one of its own names. */
+   and a finding is one of its own names. Then the uudecoder on them: each
+   file it finds is shorter than what it came from, and it moves on. */
 
 #include <string.h>
+#include <skalibs/stralloc.h>
 #include "inspect/archive.h"
+#include "inspect/inspect.h"
 #include "fuzz.h"
 
 static void one (uint8_t const *b, size_t n, unsigned int maxrec)
@@ -33,5 +36,18 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   z[0] = 0x1f ; z[1] = 0x8b ; z[2] = 8 ; z[3] = 0 ;
   one(z, size + 4, 3) ;
   free(z) ;
+  {
+    stralloc out = STRALLOC_ZERO ;
+    size_t pos = 0, was ;
+    int r ;
+    do
+    {
+      was = pos ;
+      r = inspect_uudecode((char const *)data, size, &pos, &out) ;
+      FUZZ_ASSERT(r >= 0 && pos <= size && out.len <= size - was) ;
+      FUZZ_ASSERT(!r ? pos == size : pos > was) ;
+    } while (r) ;
+    stralloc_free(&out) ;
+  }
   return 0 ;
 }
