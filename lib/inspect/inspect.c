@@ -27,6 +27,8 @@ int inspect_setting (char const *name, char const *s, uint64_t *u)
     }
   if (s[n] || *u > UINT64_MAX >> shift) return 0 ;
   *u <<= shift ;
+  /* nesting is recursion here: bounded as the engines bound it */
+  if (!strcmp(name, "QHPSIMAXRECURSION")) return *u <= 255 ;
   return size || *u <= 1000000 ;
 }
 
