@@ -26,7 +26,7 @@ HARDLD = -fsanitize=address,undefined
 SANOBJ = tests/sanitize-options.o
 endif
 ALLCFLAGS = $(WARN) $(HARDEN) $(CONF) $(CPPFLAGS) $(CFLAGS) -Iinclude -Ilib
-LIBS = -l:libskarnet.a
+LIBS = -l:libskarnet.a -lz
 
 # ---- the library every program shares
 # one directory per subsystem (README); lib/api.c is include/qhpsi.h
@@ -35,7 +35,7 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o confine.o verdict.o logdest.o msgid.o seal.o) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
-	$(addprefix lib/inspect/,inspect.o) \
+	$(addprefix lib/inspect/,inspect.o zip.o inflate.o uudecode.o) \
 	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
 	$(addprefix lib/net/,host.o conn.o state.o pool.o) \
 	$(addprefix lib/report/,logline.o logdir.o report.o html.o live.o) \
@@ -49,7 +49,8 @@ PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so
-PLUGLIBS_clamav = -lclamav
+# clamav.so takes its limits as the archive check reads them (lib/inspect)
+PLUGLIBS_clamav = lib/libqhpsi.a $(LIBS) -lclamav
 # ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
 RULESOBJ = lib/rules/rules.o lib/rules/rulesc.o lib/rules/rulesread.o
 RULESLIBS = -lhs -lpcre2-8
@@ -60,14 +61,14 @@ RULESRTLIBS = -lhs_runtime -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template tests/unit/net \
 	tests/unit/tcprules tests/unit/names tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime tests/unit/inspect \
-	tests/unit/seal tests/unit/alarm
+	tests/unit/seal tests/unit/alarm tests/unit/zip
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
 	tests/plugins/stubborn.so tests/plugins/descend.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/escape \
 	tests/plugins/poolshow
-BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/confine tests/bench/pool
+BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/confine tests/bench/pool tests/bench/archive
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
 
@@ -88,7 +89,7 @@ lib/libqhpsi.a: $(LIBOBJ)
 lib/qhpsi-qmail.syms: include/qhpsi.h
 	sed -n 's/^extern .* \(qhpsi_[a-z_]*\) (.*/\1/p' include/qhpsi.h > $@
 lib/qhpsi-qmail.o: $(LIBOBJ) lib/qhpsi-qmail.syms
-	$(CC) -r -nostdlib -o $@.all $(LIBOBJ) -l:libskarnet.a
+	$(CC) -r -nostdlib -o $@.all $(LIBOBJ) -l:libskarnet.a -l:libz.a
 	$(OBJCOPY) --keep-global-symbols=lib/qhpsi-qmail.syms $@.all $@
 	rm -f $@.all
 $(QMAILLIB): lib/qhpsi-qmail.o
@@ -113,6 +114,7 @@ src/qhpsi-selftest: src/qhpsi-selftest.sh
 
 plugins/%.so tests/plugins/%.so: plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
+plugins/clamav.so: lib/libqhpsi.a
 tests/plugins/unsafe.so: tests/plugins/fake.c
 tests/plugins/abi3.so: tests/plugins/abi1.c conf.stamp
 	$(CC) $(ALLCFLAGS) -DABI1_VERSION=3 -shared $(LDFLAGS) -o $@ $<
@@ -134,6 +136,8 @@ tests/bench/rules: tests/bench/rules.c $(RULESOBJ) lib/libqhpsi.a conf.stamp
 tests/bench/confine: tests/bench/confine.c lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 tests/bench/pool: tests/bench/pool.c lib/libqhpsi.a conf.stamp
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
+tests/bench/archive: tests/bench/archive.c lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 tests/bench/%: tests/bench/%.c conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl

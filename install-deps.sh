@@ -5,8 +5,8 @@
 #   sh install-deps.sh server   on a mail server: to build and run it only
 # As root it installs what is missing; otherwise it prints the apt-get line.
 
-# to build: make, make install
-build="make gcc skalibs-dev libclamav-dev libhyperscan-dev libpcre2-dev"
+# to build: make, make install (zlib1g-dev: the archive check inflates zips)
+build="make gcc skalibs-dev libclamav-dev libhyperscan-dev libpcre2-dev zlib1g-dev"
 # to run: service/clamd, service/freshclam, service/qmail-smtpd under svscan
 # (daemontools-run starts svscan on /etc/service), setfacl for clamd's socket
 run="clamav-daemon clamav-freshclam ucspi-tcp daemontools daemontools-run acl"

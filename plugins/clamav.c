@@ -16,6 +16,7 @@
 #include <clamav.h>
 
 #include "qhpsi-plugin.h"
+#include "inspect/inspect.h"
 
 #define CLAMAV_DB_DEFAULT "/var/lib/clamav"
 
@@ -157,6 +158,21 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
   }
   if (m->timeout_ms)
     cl_engine_set_num(engine, CL_ENGINE_MAX_SCANTIME, m->timeout_ms) ;
+  {
+    /* the limits clamd has (QHPSIMAXFILESIZE ..., the shipped clamd.conf's
+       by default), so that both routes see the same and the archive check
+       measures against them */
+    inspect_conf ic ;
+    inspect_conf_env(&ic) ;
+    if (cl_engine_set_num(engine, CL_ENGINE_MAX_FILESIZE, (long long)ic.lim.maxfilesize) != CL_SUCCESS
+      || cl_engine_set_num(engine, CL_ENGINE_MAX_SCANSIZE, (long long)ic.lim.maxscansize) != CL_SUCCESS
+      || cl_engine_set_num(engine, CL_ENGINE_MAX_FILES, ic.lim.maxfiles) != CL_SUCCESS
+      || cl_engine_set_num(engine, CL_ENGINE_MAX_RECURSION, ic.lim.maxrecursion) != CL_SUCCESS)
+    {
+      say(r, QHPSI_ERROR, "set the scan limits") ;
+      goto out ;
+    }
+  }
   e = cl_engine_compile(engine) ;
   if (e != CL_SUCCESS)
   {
@@ -171,7 +187,11 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
     | CL_SCAN_PARSE_MAIL | CL_SCAN_PARSE_OLE2 | CL_SCAN_PARSE_HTML
     | CL_SCAN_PARSE_PE | CL_SCAN_PARSE_ONENOTE | CL_SCAN_PARSE_IMAGE
     | CL_SCAN_PARSE_IMAGE_FUZZY_HASH ;
-  opts.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX ;
+  /* encrypted archives and documents are flagged, as the shipped clamd.conf
+     has clamd do (AlertEncryptedArchive, AlertEncryptedDoc): both routes
+     give the same verdict */
+  opts.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX | CL_SCAN_HEURISTIC_ENCRYPTED_ARCHIVE
+    | CL_SCAN_HEURISTIC_ENCRYPTED_DOC ;
   e = cl_scandesc(m->fd, m->path, &virname, &scanned, engine, &opts) ;
   if (e == CL_VIRUS)
     say(r, QHPSI_INFECTED, "%s", virname ? virname : "") ;

@@ -1,8 +1,10 @@
 #!/bin/sh
 # qhpsi-selftest: sends the EICAR test message, EICAR nested deeper in zip
 # archives than clamd looks, EICAR behind a MIME delimiter that mail readers
-# take two ways, and a clean control message through a running SMTP
-# service, and says what the virus scanner did. Run by root, the probes
+# take two ways, EICAR where the engine does not see it whole (a zip member
+# past MaxFileSize, a ZIP64 zip, an encrypted zip), and a clean control
+# message through a running SMTP service, and says what the virus scanner
+# did. Run by root, the probes
 # carry a token made with the seal key (qhpsi-token): qmail-queue judges
 # them, answers with the verdict and keeps, delivers and notifies nothing.
 # Usage: qhpsi-selftest [-x] [-k] [-s host] [-p port] [-i localip] [-f sender]
@@ -48,7 +50,7 @@ case "$sender$rcpt$helo" in *[\<\>\ \	]*) die "addresses may not hold blanks or 
 # to it on fd 7. It prints one line: the step that ended the dialogue, then
 # the server's code and text ("message 554 ..."), or "lost STEP".
 session=$(cat <<'EOF'
-kind=$1 sender=$2 rcpt=$3 helo=$4 nested=$5 token=${QHPSI_PROBETOKEN:-}
+kind=$1 sender=$2 rcpt=$3 helo=$4 nested=$5 token=${QHPSI_PROBETOKEN:-} attname=$6 attfile=$7
 cr=$(printf '\r')
 code= text=
 reply() {
@@ -93,6 +95,19 @@ message() {
   echo "Content-Type: text/plain; charset=us-ascii"
   echo
   echo "This message was sent by qhpsi-selftest to check the virus scanner."
+  if [ -n "$attname" ]; then
+    echo "The attachment $attname holds the EICAR anti-virus test file where a"
+    echo "scanner may not see it ($kind); it is harmless."
+    echo
+    echo "--$b"
+    echo "Content-Type: application/zip; name=\"$attname\""
+    echo "Content-Transfer-Encoding: base64"
+    echo "Content-Disposition: attachment; filename=\"$attname\""
+    echo
+    cat "$attfile"
+    echo "--$b--"
+    return
+  fi
   if [ "$kind" = nested ]; then
     echo "The attachment n20.zip holds the EICAR anti-virus test file in 20 zip"
     echo "archives, one inside the other; it is harmless."
@@ -183,8 +198,62 @@ BSPQ37/8fxc/FfDfAMBjlZS3JXCrHbf2B6Vt9S+rv4+Y/7VC/D8r8l/qT1BLAQIeAxQAAgAIAAAA
 ISjBBVtWewYAAKwGAAAHAAAAAAAAAAAAAACkgQAAAABuMTkuemlwUEsFBgAAAAABAAEANQAAAKAG
 AAAAAA=='
 
-err=$(mktemp "${TMPDIR:-/tmp}/$PROG.XXXXXX") || die "unable to create a temporary file" 111
-trap 'rm -f "$err"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/$PROG.XXXXXX") || die "unable to create a temporary directory" 111
+trap 'rm -rf "$tmp"' EXIT
+err=$tmp/err
+
+# le16 N / le32 N: N as little-endian bytes
+le16() { printf "$(printf '\\%03o\\%03o' $(($1 & 255)) $(($1 >> 8 & 255)))"; }
+le32() { le16 $(($1 & 65535)); le16 $(($1 >> 16 & 65535)); }
+# zipped NAME SIZE [zip64]: a zip of one deflated member NAME, SIZE bytes of
+# zeros then the EICAR file, base64, on stdout; with zip64 its sizes are in
+# ZIP64 records (as streaming zip writers make them). gzip makes the
+# deflate data and its CRC; the rest is the zip format, written here.
+zipped() {
+  { head -c "$2" /dev/zero
+    printf '%s%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EI' 'CAR-STANDARD-ANTIVIRUS-' 'TEST-FILE!$H+H*'
+  } | gzip -9 -n >"$tmp/gz" || return 1
+  _gl=$(wc -c <"$tmp/gz") _us=$(($2 + 68))
+  _cs=$((_gl - 18)) _nl=${#1}
+  tail -c 8 "$tmp/gz" | head -c 4 >"$tmp/crc"
+  if [ "${3:-}" = zip64 ]; then
+    _v=45 _sz=4294967295 _xl=20
+    _x() { le16 1; le16 16; le32 $_us; le32 0; le32 $_cs; le32 0; }
+  else
+    _v=20 _sz= _xl=0
+    _x() { :; }
+  fi
+  {
+    le32 67324752; le16 $_v; le16 0; le16 8; le16 0; le16 33; cat "$tmp/crc"
+    le32 ${_sz:-$_cs}; le32 ${_sz:-$_us}; le16 $_nl; le16 $_xl; printf '%s' "$1"; _x
+    tail -c +11 "$tmp/gz" | head -c $_cs
+  } >"$tmp/zip"
+  _cd=$(wc -c <"$tmp/zip")
+  {
+    le32 33639248; le16 $_v; le16 $_v; le16 0; le16 8; le16 0; le16 33; cat "$tmp/crc"
+    le32 ${_sz:-$_cs}; le32 ${_sz:-$_us}; le16 $_nl; le16 $_xl; le16 0; le16 0; le16 0; le32 0; le32 0
+    printf '%s' "$1"; _x
+  } >>"$tmp/zip"
+  _cl=$(($(wc -c <"$tmp/zip") - _cd))
+  if [ "${3:-}" = zip64 ]; then
+    _e=$(wc -c <"$tmp/zip")
+    { le32 101075792; le32 44; le32 0; le16 $_v; le16 $_v; le32 0; le32 0
+      le32 1; le32 0; le32 1; le32 0; le32 $_cl; le32 0; le32 $_cd; le32 0
+      le32 117853008; le32 0; le32 $_e; le32 0; le32 1; } >>"$tmp/zip"
+  fi
+  { le32 101010256; le16 0; le16 0; le16 1; le16 1; le32 $_cl; le32 $_cd; le16 0; } >>"$tmp/zip"
+  base64 <"$tmp/zip"
+}
+zipped big.bin 73400320 >"$tmp/oversized" && zipped ten.bin 10485760 zip64 >"$tmp/zip64" ||
+  die "unable to make the archive probes (gzip, base64)" 111
+# EICAR in a zip encrypted with the password "qhpsi" (zip -e)
+cat >"$tmp/encrypted" <<'EOF2'
+UEsDBAoACQAAAOxug108z1FoUAAAAEQAAAAJABwAZWljYXIudHh0VVQJAAPLdBFry3QRa3V4CwAB
+BAAAAAAEAAAAAN9uWHcaCfL5G3CQ8I8svuLhFTHK4XdLMpbkVLZqAr7ZOW0a9PxPLSi/4UnvwT2B
+pV8lYoh3ARfbBzBUy8aGPZH3CP17Vum3dr0lyEexWh3wUEsHCDzPUWhQAAAARAAAAFBLAQIeAwoA
+CQAAAOxug108z1FoUAAAAEQAAAAJABgAAAAAAAEAAACkgQAAAABlaWNhci50eHRVVAUAA8t0EWt1
+eAsAAQQAAAAABAAAAABQSwUGAAAAAAEAAQBPAAAAowAAAAAA
+EOF2
 limit=
 command -v timeout >/dev/null && limit="timeout $seconds"
 
@@ -207,7 +276,7 @@ send() {
   # the token in the environment, which only root can read, not in an
   # argument, which every local user can (ps): it is good for an hour
   result=$(QHPSI_PROBETOKEN=$token $limit tcpclient -RHl0 ${localip:+-i "$localip"} -T 10 "$host" "$port" \
-    sh -c "$session" session "$1" "$sender" "$rcpt" "$helo" "$nested" 2>"$err")
+    sh -c "$session" session "$1" "$sender" "$rcpt" "$helo" "$nested" "${2:-}" "${3:-}" 2>"$err")
   rc=$?
   [ -n "$result" ] && return 0
   if [ "$rc" = 124 ]; then why="no answer within $seconds seconds"
@@ -272,7 +341,12 @@ esac
 # or tagged TAG (or with the EICAR signature), when it says so. Accepted
 # where EICAR was refused, it read as clean.
 probe() {
-  send "$1" || exit 111
+  case $1 in
+    oversized) send "$1" big.zip "$tmp/$1" ;;
+    zip64) send "$1" ten.zip "$tmp/$1" ;;
+    encrypted) send "$1" secret.zip "$tmp/$1" ;;
+    *) send "$1" ;;
+  esac || exit 111
   case $result in
     "message 2"*)
       echo "$2 accepted: $(answer)"
@@ -311,6 +385,14 @@ probe nested "nested archive" Heuristics.Limits.Exceeded \
 # EICAR behind "--boundary text": qmail-queue's own inspection must flag it
 probe ambiguous "ambiguous boundary" Unchecked.MimeAmbiguousBoundary \
   "a MIME structure that readers split two ways read as clean: this qmail-queue does not flag it."
+# archives the engine does not see whole: only qmail-queue's own archive
+# check (qmail-queue(8), unchecked) or clamd's encrypted-archive alert flags them
+probe oversized "oversized archive member" Unchecked.MaxFileSize \
+  "an archive member past the engine's MaxFileSize read as clean: this qmail-queue does not check archives."
+probe zip64 "ZIP64 archive" Unchecked.Zip64 \
+  "a ZIP64 zip, which clamd does not open, read as clean: this qmail-queue does not check archives."
+probe encrypted "encrypted archive" Heuristics.Encrypted \
+  "an encrypted zip read as clean: set AlertEncryptedArchive yes in clamd.conf and restart clamd."
 
 send clean || exit 111
 case $result in

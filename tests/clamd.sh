@@ -7,6 +7,7 @@
 #                            tests/sigs; waits for PONG
 #   CLAMD_USER       user clamd runs as (default: the caller; another needs root)
 #   CLAMD_STREAMMAX  its StreamMaxLength (default 25M)
+#   CLAMD_EXTRA      a file of further clamd.conf lines
 # clamd_stop DIR             stop it (TERM, then KILL after 10 s)
 # clamd_pid DIR              its pid
 # clamd_stop_all             stop every instance started here (the EXIT trap does)
@@ -89,6 +90,7 @@ clamd_start() {
     echo "LogFile $_d/clamd.log"
     echo "LogClean yes"
     echo "StreamMaxLength ${CLAMD_STREAMMAX:-25M}"
+    [ -z "${CLAMD_EXTRA:-}" ] || cat "$CLAMD_EXTRA"
   } >"$_d/clamd.conf" || return 1
   if [ -n "$_port" ]; then echo "$_addr:$_port"; else echo "$_d/clamd.sock"; fi >"$_d/addr"
   [ "$_user" = "$(id -un)" ] || chown -R "$_user" "$_d" || return 1

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include "qhpsi-plugin.h"
+#include "inspect/archive.h"
 
 /* every name an inspection gives starts with this; verdict_limits treats
    it as it treats the engines' own Heuristics.Limits.Exceeded */
@@ -17,11 +18,27 @@ typedef struct inspect_conf_s inspect_conf ;
 struct inspect_conf_s
 {
   unsigned int on : 1 ;
+  struct archive_limits lim ;  /* the engine's, for the archive check */
 } ;
 
+/* the settings, read by inspect_conf_env, checked by the policy */
+#define INSPECT_VARS "QHPSIMAXFILESIZE", "QHPSIMAXSCANSIZE", "QHPSIMAXFILES", "QHPSIMAXRECURSION"
+
+/* Reads the value of the inspection's setting name into *u: a number,
+   with K, M or G (1024-fold, as clamd.conf writes them) for the sizes;
+   1 if it is one, 0 if not. */
+extern int inspect_setting (char const *name, char const *s, uint64_t *u) ;
+
 /* Reads the inspection's settings from the environment, where the policy
-   put them (in qmail-queue, and in the helper, which keeps them). */
+   put them (in qmail-queue, and in the helper, which keeps them); an
+   unset or bad one (the policy refuses those) is the shipped clamd.conf's. */
 extern void inspect_conf_env (inspect_conf *c) ;
+
+/* lib/inspect/uudecode.c: decodes into out the first uuencoded file of
+   s[*pos..len) ("begin 644 name" to "end", or to the first line that is
+   none of it) and moves *pos past it. 1 found, 0 none left, -1 ENOMEM. */
+#include <skalibs/stralloc.h>
+extern int inspect_uudecode (char const *s, size_t len, size_t *pos, stralloc *out) ;
 
 /* Inspects the message on fd (size bytes, seekable). Returns 1 with
    r->verdict QHPSI_CLEAN, or QHPSI_INFECTED and r->text

@@ -20,6 +20,7 @@
 #include "queue/qqexit.h"
 #include "quarantine/store.h"
 #include "policy/tcprules.h"
+#include "inspect/inspect.h"
 
 /* Every variable the policy knows. The first group is qmail-queue's own;
    the rest configure scanners and are passed to them. */
@@ -30,13 +31,14 @@ static char const *const vars[] =
   "QUEUE_PLUGIN_SYMB", "QUEUE_PLUGIN", "QHPSICUSTOMERR", "QHPSIOVERSIZE", "QHPSILIMITS",
   "QHPSIQUARANTINE", "QHPSINOTIFY",
   "QHPSIRULES", "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR", "QHPSICONNECTMS",
+  INSPECT_VARS,
   0
 } ;
 #define NVARS (sizeof vars / sizeof *vars - 1)
 char const *const policy_scannervars[] =
 {
   "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR", "QHPSIRULES", "QHPSIREMOTEIP",
-  "QHPSICONNECTMS", "QMAILHOME", 0
+  "QHPSICONNECTMS", "QMAILHOME", INSPECT_VARS, 0
 } ;
 
 static char const *val[NVARS] ;
@@ -275,6 +277,11 @@ static int interpret (policy *p)
   {
     if (!strcmp(s, "error")) p->limitserror = 1 ;
     else if (strcmp(s, "infected")) return no(p, "neither infected nor error") ;
+  }
+  {
+    static char const *const limits[] = { INSPECT_VARS } ;
+    for (unsigned int i = 0 ; i < sizeof limits / sizeof *limits ; i++)
+      if ((s = get(p->bad = limits[i])) && !inspect_setting(p->bad, s, &u)) return 0 ;
   }
   p->bad = "QHPSIHELPER" ;
   if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return no(p, ZEROONE) ; p->helper = *s == '1' ; }

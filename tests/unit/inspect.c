@@ -51,6 +51,20 @@ int main (void)
   CHECKMEM(r.text, strlen(r.text), "Unchecked.MimeDepth", 19, "and says why") ;
   CHECK(verdict_islimits(&r), "a limits verdict, as QHPSILIMITS handles") ;
 
+  {
+    static char const uu[] = "text\nbegin 644 cat.txt\r\n#0V%T\r\n`\r\nend\r\nmore\nbegin 0644 b\n#9&]G\n" ;
+    size_t pos = 0 ;
+    stralloc out = STRALLOC_ZERO ;
+    CHECK(inspect_uudecode(uu, sizeof uu - 1, &pos, &out) == 1, "a uuencoded file is found") ;
+    CHECKMEM(out.s, out.len, "Cat", 3, "and decoded") ;
+    CHECK(inspect_uudecode(uu, sizeof uu - 1, &pos, &out) == 1, "the next one too, without its end") ;
+    CHECKMEM(out.s, out.len, "dog", 3, "and decoded") ;
+    CHECK(inspect_uudecode(uu, sizeof uu - 1, &pos, &out) == 0 && pos == sizeof uu - 1, "then none is left") ;
+    pos = 0 ;
+    CHECK(inspect_uudecode("begin here\n#0V%T\n", 17, &pos, &out) == 0, "a line that only starts with begin is none") ;
+    stralloc_free(&out) ;
+  }
+
   r.verdict = QHPSI_INFECTED ; strcpy(r.text, "Heuristics.Limits.Exceeded.MaxFileSize") ;
   CHECK(verdict_islimits(&r), "the engine's limits verdict too") ;
   r.verdict = QHPSI_INFECTED ; strcpy(r.text, "Eicar-Signature") ;
