@@ -11,23 +11,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "bench.h"
 #include "inspect/inspect.h"
 #include "mime/mime.h"
-
-static double now (void)
-{
-  struct timespec t ;
-  clock_gettime(CLOCK_MONOTONIC, &t) ;
-  return t.tv_sec * 1e6 + t.tv_nsec / 1e3 ;
-}
-
-static int cmp (void const *a, void const *b)
-{
-  double x = *(double const *)a, y = *(double const *)b ;
-  return x < y ? -1 : x > y ;
-}
-
-static double median (double *v, int n) { qsort(v, n, sizeof *v, &cmp) ; return v[n / 2] ; }
 
 static int nopart (void *ctx, char const *type, char const *body, size_t len)
 {
@@ -55,17 +41,17 @@ int main (int argc, char **argv)
     if (m == MAP_FAILED) { perror("mmap") ; return 111 ; }
     for (int i = 0 ; i < n ; i++)
     {
-      double t0 = now() ;
+      double t0 = bench_now() ;
       if (!inspect_message(&c, fd, st.st_size, &r)) { perror("inspect_message") ; return 111 ; }
-      ti[i] = now() - t0 ;
-      t0 = now() ;
+      ti[i] = bench_now() - t0 ;
+      t0 = bench_now() ;
       if (!mime_walk(m, st.st_size, &sink)) { perror("mime_walk") ; return 111 ; }
-      tw[i] = now() - t0 ;
+      tw[i] = bench_now() - t0 ;
     }
     {
       char const *b = argv[a] ;
       for (char const *p = b ; *p ; p++) if (*p == '/') b = p + 1 ;
-      printf("%-24s %10lld %10.3f %10.3f  %s\n", b, (long long)st.st_size, median(ti, n) / 1e3, median(tw, n) / 1e3,
+      printf("%-24s %10lld %10.3f %10.3f  %s\n", b, (long long)st.st_size, bench_median(ti, n) / 1e3, bench_median(tw, n) / 1e3,
         r.verdict == QHPSI_CLEAN ? "clean" : r.text) ;
     }
     munmap(m, st.st_size) ;

@@ -14,40 +14,28 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "bench.h"
 #include "scan/child.h"
 #include "scan/confine.h"
-
-static double now (void)
-{
-  struct timespec ts ;
-  clock_gettime(CLOCK_MONOTONIC, &ts) ;
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3 ;
-}
-
-static int cmp (void const *a, void const *b)
-{
-  double x = *(double const *)a, y = *(double const *)b ;
-  return x < y ? -1 : x > y ;
-}
 
 static double command (unsigned int flags)
 {
   char const *argv[] = { "true", 0 } ;
   int fds[3] = { 0, 1, 2 }, w ;
-  double t = now() ;
+  double t = bench_now() ;
   pid_t pid = spawn("/bin/true", argv, fds, flags) ;
   if (pid < 0 || spawn_wait(pid, -1, 0, 0, spawn_now() + 10000, 1, &w) != 1 || w) { perror("confine: spawn") ; exit(111) ; }
-  return now() - t ;
+  return bench_now() - t ;
 }
 
 static double copy (unsigned int flags)
 {
   int w ;
-  double t = now() ;
+  double t = bench_now() ;
   pid_t pid = spawn_fork(flags) ;
   if (!pid) _exit(0) ;
   if (pid < 0 || spawn_wait(pid, -1, 0, 0, spawn_now() + 10000, 1, &w) != 1 || w) { perror("confine: fork") ; exit(111) ; }
-  return now() - t ;
+  return bench_now() - t ;
 }
 
 int main (int argc, char const *const *argv)
@@ -67,7 +55,7 @@ int main (int argc, char const *const *argv)
   if (confine_reaping) printf("no namespaces here: the subreaper did instead\n") ;
   for (int k = 0 ; k < 4 ; k++)
   {
-    qsort(t[k], runs, sizeof(double), &cmp) ;
+    qsort(t[k], runs, sizeof(double), &bench_cmp) ;
     printf("%-20s %8.1f us median, %8.1f us 90%%\n", label[k], t[k][runs / 2], t[k][runs * 9 / 10]) ;
   }
   printf("confining adds %.1f us to a command; a copy costs %.1f us, %.1f us in the namespaces (uid %u)\n",

@@ -8,20 +8,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench.h"
 #include "net/pool.h"
-
-static double now_us (void)
-{
-  struct timespec ts ;
-  clock_gettime(CLOCK_MONOTONIC, &ts) ;
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3 ;
-}
-
-static int cmp (void const *a, void const *b)
-{
-  double x = *(double const *)a, y = *(double const *)b ;
-  return x < y ? -1 : x > y ;
-}
 
 int main (int argc, char **argv)
 {
@@ -32,11 +20,11 @@ int main (int argc, char **argv)
   if (setenv("QMAILHOME", argv[1], 1) < 0 || !(t = malloc(runs * sizeof *t))) return 111 ;
   for (unsigned long i = 0 ; i < runs ; i++)
   {
-    double a = now_us() ;
+    double a = bench_now() ;
     if (!net_pool_init(&p, argv[2], 3310)) { fprintf(stderr, "pool: %s\n", p.err) ; return 100 ; }
-    t[i] = now_us() - a ;
+    t[i] = bench_now() - a ;
   }
-  qsort(t, runs, sizeof *t, &cmp) ;
+  qsort(t, runs, sizeof *t, &bench_cmp) ;
   printf("%.1f\n", t[runs / 2]) ;
   return 0 ;
 }

@@ -20,24 +20,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "bench.h"
 #include "rules/rules.h"
 
 extern char **environ ;
-
-static double now (void)
-{
-  struct timespec t ;
-  clock_gettime(CLOCK_MONOTONIC, &t) ;
-  return t.tv_sec * 1e6 + t.tv_nsec / 1e3 ;
-}
-
-static int cmp (void const *a, void const *b)
-{
-  double x = *(double const *)a, y = *(double const *)b ;
-  return x < y ? -1 : x > y ;
-}
-
-static double median (double *v, int n) { qsort(v, n, sizeof *v, &cmp) ; return v[n / 2] ; }
 
 static char *mapfile (char const *fn, size_t *len)
 {
@@ -56,7 +42,7 @@ static char *mapfile (char const *fn, size_t *len)
 static int once (char const *qrc, char const *msgfn, double *tload, double *tmatch, double *twarm)
 {
   char err[256] ;
-  double t0 = now(), t1 ;
+  double t0 = bench_now(), t1 ;
   uint32_t hit ;
   char const *why ;
   int allowed, r, fd = open(qrc, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) ;
@@ -67,16 +53,16 @@ static int once (char const *qrc, char const *msgfn, double *tload, double *tmat
   rs = rules_load(fd, err, sizeof err) ;
   close(fd) ;
   if (!rs) { fprintf(stderr, "rules: %s\n", err) ; exit(111) ; }
-  t1 = now() ;
+  t1 = bench_now() ;
   msg = mapfile(msgfn, &len) ;
   r = rules_match(rs, msg, len, "a@example.org", &hit, &allowed, &why, 0, 0, err, sizeof err) ;
   if (r < 0) { fprintf(stderr, "rules: %s\n", err) ; exit(111) ; }
-  if (tmatch) *tmatch = now() - t1 ;
+  if (tmatch) *tmatch = bench_now() - t1 ;
   if (twarm)
   { /* the same match again: what the scan costs once its memory is in place */
-    double t2 = now() ;
+    double t2 = bench_now() ;
     rules_match(rs, msg, len, "a@example.org", &hit, &allowed, &why, 0, 0, err, sizeof err) ;
-    *twarm = now() - t2 ;
+    *twarm = bench_now() - t2 ;
   }
   munmap(msg, len) ;
   rules_free(rs) ;
@@ -118,7 +104,7 @@ int main (int argc, char **argv)
     double *c = calloc(n, sizeof *c), *w = calloc(n, sizeof *w) ;
     int r = 0 ;
     for (int i = 0 ; i < n ; i++) { r = once(argv[2], argv[3], a + i, b + i, w + i) ; c[i] = a[i] + b[i] ; }
-    printf("load %.1f match %.1f total %.1f warm-match %.1f matched %d\n", median(a, n), median(b, n), median(c, n), median(w, n), r) ;
+    printf("load %.1f match %.1f total %.1f warm-match %.1f matched %d\n", bench_median(a, n), bench_median(b, n), bench_median(c, n), bench_median(w, n), r) ;
     return 0 ;
   }
   if (!strcmp(argv[1], "spawn"))
@@ -127,12 +113,12 @@ int main (int argc, char **argv)
     for (int i = 0 ; i < n ; i++)
     {
       pid_t pid ; int w ;
-      double t0 = now() ;
+      double t0 = bench_now() ;
       if (posix_spawn(&pid, argv[0], 0, 0, args, environ)) { perror("posix_spawn") ; return 111 ; }
       if (waitpid(pid, &w, 0) < 0 || !WIFEXITED(w) || WEXITSTATUS(w) > 1) { fprintf(stderr, "rules once failed\n") ; return 111 ; }
-      a[i] = now() - t0 ;
+      a[i] = bench_now() - t0 ;
     }
-    printf("total %.1f\n", median(a, n)) ;
+    printf("total %.1f\n", bench_median(a, n)) ;
     return 0 ;
   }
   if (!strcmp(argv[1], "pcre"))
@@ -144,7 +130,7 @@ int main (int argc, char **argv)
     pcre2_match_data *md = pcre2_match_data_create(1, 0) ;
     for (int i = 0 ; i < n ; i++)
     {
-      double t0 = now() ;
+      double t0 = bench_now() ;
       hits = 0 ;
       for (int k = 0 ; k < np ; k++)
       {
@@ -154,9 +140,9 @@ int main (int argc, char **argv)
         hits += pcre2_match(re, (PCRE2_SPTR)msg, len, 0, 0, md, 0) >= 0 ;
         pcre2_code_free(re) ;
       }
-      a[i] = now() - t0 ;
+      a[i] = bench_now() - t0 ;
     }
-    printf("total %.1f matched %d\n", median(a, n), hits) ;
+    printf("total %.1f matched %d\n", bench_median(a, n), hits) ;
     return 0 ;
   }
   return 100 ;
