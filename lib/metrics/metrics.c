@@ -82,8 +82,9 @@ static void counthost (metrics *m, lfield const *h, int err)
 {
   unsigned int i ;
   if (!h->s) return ;
+  /* by length first: a field may be longer than any name, and hold a NUL */
   for (i = 0 ; i < m->nhosts ; i++)
-    if (!strncmp(m->hosts[i].name, h->s, h->len) && !m->hosts[i].name[h->len]) break ;
+    if (strlen(m->hosts[i].name) == h->len && !memcmp(m->hosts[i].name, h->s, h->len)) break ;
   if (i == m->nhosts)
   {
     /* the last slot is "other": for the names past the cap, and bad ones */
@@ -91,7 +92,7 @@ static void counthost (metrics *m, lfield const *h, int err)
     size_t len = 5 ;
     if (hostok(h) && m->nhosts < METRICS_MAXHOSTS - 1) { name = h->s ; len = h->len ; }
     for (i = 0 ; i < m->nhosts ; i++)
-      if (!strncmp(m->hosts[i].name, name, len) && !m->hosts[i].name[len]) break ;
+      if (strlen(m->hosts[i].name) == len && !memcmp(m->hosts[i].name, name, len)) break ;
     if (i == m->nhosts)
     {
       memcpy(m->hosts[i].name, name, len) ; m->hosts[i].name[len] = 0 ;

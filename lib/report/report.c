@@ -30,19 +30,26 @@ void report_free (report *r)
   report_init(r, r->start, r->end) ;
 }
 
+/* 1 if c's key is f's bytes: by length first, for a field longer than the
+   key or holding a NUL */
+static int keyis (report_count const *c, lfield const *f)
+{
+  return c->keylen == f->len && !memcmp(c->key, f->s, f->len) ;
+}
+
 /* m: count in the second figure instead */
 static int bump (report_count **v, unsigned int *n, lfield const *f, int m)
 {
   static lfield const dash = { "-", 1 } ;
   if (!f->s) f = &dash ;  /* an infected line with error= in place of signature= */
   for (unsigned int i = 0 ; i < *n ; i++)
-    if (!strncmp((*v)[i].key, f->s, f->len) && !(*v)[i].key[f->len]) { if (m) (*v)[i].m++ ; else (*v)[i].n++ ; return 1 ; }
+    if (keyis(&(*v)[i], f)) { if (m) (*v)[i].m++ ; else (*v)[i].n++ ; return 1 ; }
   report_count *w = realloc(*v, (*n + 1) * sizeof **v) ;
   if (!w) return 0 ;
   *v = w ;
   w[*n].key = malloc(f->len + 1) ;
   if (!w[*n].key) return 0 ;
-  memcpy(w[*n].key, f->s, f->len) ; w[*n].key[f->len] = 0 ;
+  memcpy(w[*n].key, f->s, f->len) ; w[*n].key[f->len] = 0 ; w[*n].keylen = f->len ;
   w[*n].n = !m ; w[*n].m = !!m ;
   (*n)++ ;
   return 1 ;
@@ -55,7 +62,7 @@ static int hostbump (report *r, lfield const *host, int err)
   unsigned int i ;
   if (!host->s) return 1 ;
   for (i = 0 ; i < r->nhosts ; i++)
-    if (!strncmp(r->hosts[i].key, host->s, host->len) && !r->hosts[i].key[host->len]) break ;
+    if (keyis(&r->hosts[i], host)) break ;
   if (i == r->nhosts && r->nhosts >= REPORT_MAXHOSTS - 1) h = &other ;
   return bump(&r->hosts, &r->nhosts, h, 0) && (!err || bump(&r->hosts, &r->nhosts, h, 1)) ;
 }

@@ -2,6 +2,7 @@
 #ifndef REPORT_H
 #define REPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 #include "report/logline.h"
@@ -11,7 +12,7 @@
 #define REPORT_MAXHOSTS 64
 
 typedef struct report_count_s report_count ;
-struct report_count_s { char *key ; uint64_t n, m ; } ;
+struct report_count_s { char *key ; size_t keylen ; uint64_t n, m ; } ;  /* key: keylen bytes, then a NUL */
 
 /* one log directory: how far back its lines go */
 typedef struct report_src_s report_src ;
