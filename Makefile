@@ -64,7 +64,7 @@ UNITS = tests/unit/envelope tests/unit/received tests/unit/template tests/unit/n
 	tests/unit/seal tests/unit/alarm tests/unit/zip
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
-	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi3.so \
+	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi4.so \
 	tests/plugins/stubborn.so tests/plugins/descend.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/escape \
 	tests/plugins/poolshow
@@ -116,8 +116,8 @@ plugins/%.so tests/plugins/%.so: plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
 plugins/clamav.so: lib/libqhpsi.a
 tests/plugins/unsafe.so: tests/plugins/fake.c
-tests/plugins/abi3.so: tests/plugins/abi1.c conf.stamp
-	$(CC) $(ALLCFLAGS) -DABI1_VERSION=3 -shared $(LDFLAGS) -o $@ $<
+tests/plugins/abi4.so: tests/plugins/abi1.c conf.stamp
+	$(CC) $(ALLCFLAGS) -DABI1_VERSION=4 -shared $(LDFLAGS) -o $@ $<
 tests/plugins/%.so: tests/plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $<
 tests/plugins/%: tests/plugins/%.c lib/libqhpsi.a $(SANOBJ)
