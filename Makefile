@@ -31,7 +31,7 @@ LIBS = -l:libskarnet.a -lz
 # ---- the library every program shares
 # one directory per subsystem (README); lib/api.c is include/qhpsi.h
 LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
-	$(addprefix lib/policy/,policy.o names.o tcprules.o template.o) \
+	$(addprefix lib/policy/,policy.o names.o tcprules.o template.o spampolicy.o) \
 	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o confine.o verdict.o logdest.o msgid.o seal.o) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
