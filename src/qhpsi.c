@@ -1,9 +1,11 @@
 /* qhpsi: the QHPSI helper. Installed setuid qscand, it runs the scanner
    for qmail-queue and only for qmail-queue, as qscand, and reports the
    verdict on fd 1: one letter (C clean, I infected, E error), the action
-   and flags digits, text, NUL, reply, NUL (helper.h).
+   and flags digits, text, NUL, reply, NUL, and the spam engines' answer
+   when one ran (wire.h).
    Usage (by qmail-queue only): qhpsi QHPSI PATH TIMEOUT RC RN PLUGINDIR SYMB
-   with the message on fd 0 and, when open, the envelope on fd 3. */
+   with the message on fd 0 and, when open, the envelope on fd 3 (with
+   the ABI 3 message fields after the recipients). */
 
 #include <fcntl.h>
 #include <signal.h>
@@ -27,7 +29,7 @@
 
 int main (int argc, char const *const *argv)
 {
-  struct qhpsi_result r = { .verdict = QHPSI_ERROR } ;
+  struct qhpsi_result r = { .verdict = QHPSI_ERROR }, spam = { .verdict = QHPSI_CLEAN } ;
   scanconf c = { 0 } ;
   unsigned int rc, rn ;
   char *dir ;
@@ -35,6 +37,7 @@ int main (int argc, char const *const *argv)
   stralloc env = STRALLOC_ZERO ;
   char const **rcpts = 0 ;
   char const *ip ;
+  int fields = 0 ;
   PROG = "qhpsi" ;
 
   /* before helper_become: once real and effective ids are equal,
@@ -67,10 +70,12 @@ int main (int argc, char const *const *argv)
   /* the envelope, for ABI 2 plugins: what qmail-queue wrote, checked anyway */
   if (fcntl(3, F_GETFD) >= 0)
   {
-    if (!wire_readenvelope(3, &env, &rcpts, &c.nrcpts)) strerr_diefu1sys(111, "read the envelope") ;
+    if (!wire_readenvelope(3, &env, &rcpts, &c.nrcpts, &c.f, &fields)) strerr_diefu1sys(111, "read the envelope") ;
     close(3) ;
     c.sender = env.s + 1 ;
     c.rcpts = rcpts ;
+    /* the message fields come when spam engines may run (ABI 3) */
+    if (fields) c.spam = &spam ;
   }
   /* set only by qmail-queue's policy from a trusted TCPREMOTEIP */
   ip = getenv("QHPSIREMOTEIP") ;
@@ -80,7 +85,7 @@ int main (int argc, char const *const *argv)
   alarm(c.timeout + 5) ;
   if (fstat(0, &st) < 0 || !S_ISREG(st.st_mode)) strcpy(r.text, "message is not a regular file") ;
   else helper_scan(&c, argv[2], st.st_size, &r) ;
-  if (!wire_report(1, &r)) strerr_diefu1sys(111, "report the verdict") ;
+  if (!wire_report(1, &r, c.spam)) strerr_diefu1sys(111, "report the verdict") ;
   free(dir) ;
   free(rcpts) ;
   stralloc_free(&env) ;

@@ -6,6 +6,7 @@
 
 #define QQ_OK 0            /* success */
 #define QQ_ADDRTOOLONG 11  /* address too long */
+#define QQ_SPAM 32          /* message refused as spam (permanent) */
 #define QQ_VIRUS 33        /* message contains a virus (permanent) */
 #define QQ_REFUSED 31      /* mail server permanently refuses to send the message to any recipients: too big to scan (QHPSIOVERSIZE=refuse) */
 #define QQ_NOMEM 51        /* out of memory */
@@ -20,7 +21,7 @@
 #define QQ_MESS 64         /* problem with queue/mess */
 #define QQ_INTD 65         /* problem with queue/intd */
 #define QQ_TODO 66         /* problem with queue/todo */
-#define QQ_TEMPREFUSED 71  /* mail server temporarily refuses to send the message (not used) */
+#define QQ_TEMPREFUSED 71  /* mail server temporarily refuses to send the message: a spam engine's soft reject or greylisting */
 #define QQ_CONNTIMEOUT 72  /* connection to mail server timed out (not used) */
 #define QQ_CONNREFUSED 73  /* connection to mail server rejected (not used) */
 #define QQ_CONNFAILED 74   /* connection succeeded, communication failed (not used) */

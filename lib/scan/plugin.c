@@ -11,6 +11,7 @@
 
 #include "scan/plugin.h"
 #include "policy/policy.h"
+#include "scan/spamhdr.h"
 
 static int fail (char const **err, char const *why, int e)
 {
@@ -68,6 +69,56 @@ int plugin_load (plugin *pl, char const *dir, char const *file, char const *lega
   return 1 ;
 }
 
+static void error (struct qhpsi_result *r, char const *why)
+{
+  r->verdict = QHPSI_ERROR ;
+  r->flags &= ~QHPSI_RESULT_SCORED ;
+  snprintf(r->text, sizeof r->text, "%s", why) ;
+}
+
+/* what a plugin answered, as far as its ABI goes; what does not hold
+   together is an error of the plugin's */
+static void checkresult (plugin const *pl, struct qhpsi_result *r)
+{
+  int engine = plugin_spamengine(pl) ;
+  uint32_t abi = pl->p->abi ;
+  char const *why ;
+  r->text[QHPSI_TEXTLEN - 1] = 0 ;
+  /* an ABI 1 plugin knows nothing past text, an ABI 2 one nothing past
+     reply: whatever is there is not its answer */
+  if (abi < 2) { r->action = 0 ; r->flags = 0 ; memset(r->reply, 0, sizeof r->reply) ; }
+  if (abi < 3)
+  {
+    r->score = r->required = 0 ;
+    memset(r->tests, 0, sizeof r->tests) ;
+    memset(r->headers, 0, sizeof r->headers) ;
+    if (r->verdict == QHPSI_SPAM) r->verdict = QHPSI_ERROR ;
+    if (r->action > QHPSI_ACTION_TAG) r->action = QHPSI_ACTION_DEFAULT ;
+  }
+  if (r->verdict != QHPSI_CLEAN && r->verdict != QHPSI_INFECTED && r->verdict != QHPSI_SPAM) r->verdict = QHPSI_ERROR ;
+  r->reply[QHPSI_REPLYLEN - 1] = 0 ;
+  r->tests[QHPSI_TESTSLEN - 1] = 0 ;
+  r->headers[QHPSI_HEADERSLEN - 1] = 0 ;
+  /* an action this loader does not know leaves it to the site */
+  if (r->action > QHPSI_ACTION_TEMPFAIL) r->action = QHPSI_ACTION_DEFAULT ;
+  r->flags &= QHPSI_RESULT_RULE | QHPSI_RESULT_SERVER | QHPSI_RESULT_SCORED ;
+  if (!r->reply[0]) r->flags &= ~QHPSI_RESULT_SERVER ;
+  if (!engine)
+  {
+    /* only a spam engine scores, and only its fields reach the message */
+    if (r->verdict == QHPSI_SPAM) { error(r, "plugin answered spam but is no spam engine") ; return ; }
+    r->score = r->required = 0 ;
+    r->tests[0] = r->headers[0] = 0 ;
+    r->flags &= ~QHPSI_RESULT_SCORED ;
+    return ;
+  }
+  if (r->verdict == QHPSI_ERROR) return ;
+  if ((r->verdict == QHPSI_CLEAN || r->verdict == QHPSI_SPAM) && !(r->flags & QHPSI_RESULT_SCORED))
+    error(r, "spam engine gave no score") ;
+  else if (!spamhdr_testsok(r->tests)) error(r, "bad test names") ;
+  else if (!spamhdr_check(r->headers, &why)) error(r, why) ;
+}
+
 void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int rn, struct qhpsi_result *r)
 {
   memset(r, 0, sizeof *r) ;
@@ -75,15 +126,7 @@ void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int r
   if (pl->p)
   {
     pl->p->scan(m, r) ;
-    r->text[QHPSI_TEXTLEN - 1] = 0 ;
-    if (r->verdict != QHPSI_CLEAN && r->verdict != QHPSI_INFECTED) r->verdict = QHPSI_ERROR ;
-    /* an ABI 1 plugin knows nothing past text: whatever is there is not its answer */
-    if (pl->p->abi < 2) { r->action = 0 ; r->flags = 0 ; memset(r->reply, 0, sizeof r->reply) ; }
-    r->reply[QHPSI_REPLYLEN - 1] = 0 ;
-    /* an action this loader does not know leaves it to the site */
-    if (r->action > QHPSI_ACTION_TAG) r->action = QHPSI_ACTION_DEFAULT ;
-    r->flags &= QHPSI_RESULT_RULE | QHPSI_RESULT_SERVER ;
-    if (!r->reply[0]) r->flags &= ~QHPSI_RESULT_SERVER ;
+    checkresult(pl, r) ;
   }
   else
   {
@@ -97,6 +140,11 @@ void plugin_scan (plugin const *pl, struct qhpsi_message const *m, int rc, int r
     else if (x == rn) r->verdict = QHPSI_CLEAN ;
     else snprintf(r->text, sizeof r->text, "plugin returned %d", x) ;
   }
+}
+
+int plugin_spamengine (plugin const *pl)
+{
+  return pl->p && pl->p->abi >= 3 && pl->p->flags & QHPSI_SPAM_ENGINE ;
 }
 
 int plugin_inprocess_safe (plugin const *pl)

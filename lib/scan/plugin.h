@@ -23,7 +23,12 @@ struct plugin_s
 extern int plugin_load (plugin *, char const *dir, char const *file, char const *legacysym, int checkowner, char const **err) ;
 
 /* Runs one plugin on m; legacy plugins' return values are compared with
-   rc (infected) and rn (clean), anything else is an error. */
+   rc (infected) and rn (clean), anything else is an error. What a plugin
+   answers is held to its ABI: past it, nothing is taken; a spam verdict
+   from a plugin that is no spam engine, a spam engine's answer without a
+   score, bad test names or header fields (spamhdr_check) are errors; the
+   score, tests and header fields of a plugin that is no spam engine are
+   cleared. */
 extern void plugin_scan (plugin const *, struct qhpsi_message const *m, int rc, int rn, struct qhpsi_result *r) ;
 
 /* Unloads a plugin plugin_load loaded. */
@@ -32,5 +37,8 @@ extern void plugin_unload (plugin *) ;
 /* 1 if the plugin may run inside qmail-queue: new-ABI plugins say so in
    their flags; legacy plugins cannot say, and always go to the helper */
 extern int plugin_inprocess_safe (plugin const *) ;
+
+/* 1 if the plugin is an ABI 3 spam engine (QHPSI_SPAM_ENGINE) */
+extern int plugin_spamengine (plugin const *) ;
 
 #endif

@@ -144,21 +144,32 @@ static void watcher (plugin const *pl, unsigned int n, scanconf const *c, char c
     sigprocmask(SIG_SETMASK, &old, 0) ;
     signal(SIGTERM, SIG_DFL) ;
     char host[QHPSI_REPLYLEN] = "" ;
+    struct qhpsi_result spam, one ;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != me) _exit(111) ;
+    memset(r, 0, sizeof *r) ;
+    memset(&spam, 0, sizeof spam) ;
     for (unsigned int i = 0 ; i < n ; i++)
     {
       uint64_t now = spawn_now() ;
+      int engine = plugin_spamengine(&pl[i]) ;
       struct qhpsi_message m = { .fd = fd, .size = size, .path = path, .timeout_ms = now < deadline ? deadline - now : 1,
-        .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip } ;
+        .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip,
+        .qid = c->f.qid, .authuser = c->f.authuser, .settings = c->f.settings, .spamuser = c->f.spamuser, .mflags = c->f.mflags } ;
+      /* a spam engine runs when the policy scores and none has scored yet */
+      if (engine && (!c->spam || c->f.noscore || spam.flags & QHPSI_RESULT_SCORED)) continue ;
       lseek(fd, 0, SEEK_SET) ;
-      plugin_scan(&pl[i], &m, c->rc, c->rn, r) ;
+      plugin_scan(&pl[i], &m, c->rc, c->rn, &one) ;
+      /* a spam engine's answer is kept apart and the chain goes on; a
+         virus it finds is a virus */
+      if (engine && one.verdict != QHPSI_INFECTED) { spam = one ; continue ; }
+      *r = one ;
       if (r->flags & QHPSI_RESULT_SERVER) memcpy(host, r->reply, sizeof host) ;
       if (r->verdict != QHPSI_CLEAN) break ;
     }
     /* the log names the server that answered, even when a later plugin of
        the chain, which asked none, gave the result */
     if (host[0] && !r->reply[0]) { memcpy(r->reply, host, sizeof host) ; r->flags |= QHPSI_RESULT_SERVER ; }
-    _exit(wire_report(answer, r) ? 0 : 111) ;
+    _exit(wire_report(answer, r, c->spam ? &spam : 0) ? 0 : 111) ;
   }
   close(answer) ;
   pidfd = syscall(SYS_pidfd_open, pid, 0) ;
@@ -202,9 +213,10 @@ static void chain (plugin const *pl, unsigned int n, scanconf const *c, char con
   switch (spawn_wait(pid, p[0], &out, WIRE_ANSWERMAX, deadline, 1, &wstat))
   {
     case 1 :
-      if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || !wire_parse(out.s, out.len, r))
+      if (!WIFEXITED(wstat) || WEXITSTATUS(wstat) || !wire_parse(out.s, out.len, r, c->spam))
       {
         r->verdict = QHPSI_ERROR ;
+        if (c->spam) memset(c->spam, 0, sizeof *c->spam) ;
         if (WIFSIGNALED(wstat)) snprintf(r->text, sizeof r->text, "plugin killed by signal %d", WTERMSIG(wstat)) ;
         else settext(r, "plugin gave no verdict", 0) ;
       }
@@ -266,6 +278,7 @@ static void inspect (int fd, uint64_t size, struct qhpsi_result *r)
 int scan_local (scanconf const *c, char const *path, int fd, uint64_t size, int inprocess, struct qhpsi_result *r)
 {
   memset(r, 0, sizeof *r) ;
+  if (c->spam) memset(c->spam, 0, sizeof *c->spam) ;
   if (scan_isplugin(c->qhpsi)) { if (!plugins(c, path, fd, size, inprocess, r)) return 0 ; }
   else command(c, path, fd, r) ;
   inspect(fd, size, r) ;
@@ -286,10 +299,11 @@ void scan_helper (scanconf const *c, char const *helper, char const *subdir, cha
   rn[uint_fmt(rn, c->rn)] = 0 ;
   memset(r, 0, sizeof *r) ;
   r->verdict = QHPSI_ERROR ;
+  if (c->spam) memset(c->spam, 0, sizeof *c->spam) ;
   /* the envelope goes on fd 3, above whatever spawnx moves first */
   if (c->sender)
   {
-    int e = wire_writeenvelope(c->sender, c->rcpts, c->nrcpts) ;
+    int e = wire_writeenvelope(c->sender, c->rcpts, c->nrcpts, c->spam ? &c->f : 0) ;
     if (e >= 0) { efd = fcntl(e, F_DUPFD_CLOEXEC, 4) ; close(e) ; }
     if (efd < 0) { settext(r, "unable to pass the envelope", 0) ; return ; }
   }
@@ -307,8 +321,9 @@ void scan_helper (scanconf const *c, char const *helper, char const *subdir, cha
   switch (spawn_wait(pid, p[0], &out, WIRE_ANSWERMAX, deadline, 1, &wstat))
   {
     case 1 :
-      if (WIFEXITED(wstat) && !WEXITSTATUS(wstat) && wire_parse(out.s, out.len, r)) break ;
+      if (WIFEXITED(wstat) && !WEXITSTATUS(wstat) && wire_parse(out.s, out.len, r, c->spam)) break ;
       r->verdict = QHPSI_ERROR ;
+      if (c->spam) memset(c->spam, 0, sizeof *c->spam) ;
       if (WIFSIGNALED(wstat)) settext(r, "helper killed", 0) ;
       else settext(r, "helper failed", 0) ;
       break ;

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "qhpsi-plugin.h"
+#include "scan/fields.h"
 
 typedef struct scanconf_s scanconf ;
 struct scanconf_s
@@ -22,6 +23,11 @@ struct scanconf_s
   char const *const *rcpts ;
   uint32_t nrcpts ;
   char const *remoteip ;  /* or 0 */
+  /* for ABI 3 plugins: the message's fields, from the trusted policy */
+  scanfields f ;
+  /* where the spam engines' answer goes (scan_spamran tells whether one
+     ran); 0: spam engines are not run */
+  struct qhpsi_result *spam ;
 } ;
 
 /* 1 if qhpsi names plugins rather than a command */

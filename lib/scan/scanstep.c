@@ -22,6 +22,8 @@
 #include "quarantine/notice.h"
 #include "quarantine/store.h"
 #include "scan/seal.h"
+#include "scan/keep.h"
+#include "scan/spamstep.h"
 #include "scan/verdict.h"
 
 /* The backstop of the in-process route (the scan itself is cut off at its
@@ -76,35 +78,6 @@ static int inprocess (scanconf const *c, queue const *q, verdict_logline const *
 static char const *verdictname (struct qhpsi_result const *r)
 {
   return r->verdict == QHPSI_CLEAN ? "clean" : r->verdict == QHPSI_INFECTED ? "infected" : "error" ;
-}
-
-/* With QHPSIQUARANTINE=1, an infected message goes into the store before
-   its action is carried out: hdr becomes the lines it is kept (and, if
-   queued, queued) with, id its ID. 1 done, 0 with qerr saying why not:
-   the caller then defers it, so that nothing is lost. */
-static int quarantine (queue const *q, policy const *p, envelope const *e, struct qhpsi_result const *r,
-  enum verdict_action a, stralloc *hdr, char *id, char *qerr, size_t qerrlen)
-{
-  stralloc out = STRALLOC_ZERO ;
-  char sig[QHPSI_TEXTLEN + 5] ;
-  store_meta m = { .ip = p->remoteip, .env = e, .verdict = "infected", .signature = verdict_signature(r, sig, sizeof sig),
-    .action = verdict_actionname(a), .forward = a == ACTION_FORWARD ? p->virusforward : 0 } ;
-  char *dir = paths_join(paths_home, "quarantine") ;
-  int ok = 0 ;
-  store_mkid(m.id, q->pid, q->messnum) ;
-  m.time = (uint64_t)q->start ;
-  if (dir && verdict_quarantinehdr(r, m.id, hdr, &out)
-   && store_put(dir, &m, out.s, out.len, q->messfd, q->messlen))
-  {
-    stralloc tmp = *hdr ;
-    *hdr = out ; out = tmp ;
-    strcpy(id, m.id) ;
-    ok = 1 ;
-  }
-  else snprintf(qerr, qerrlen, "unable to keep a copy: %s", strerror(errno)) ;
-  stralloc_free(&out) ;
-  free(dir) ;
-  return ok ;
 }
 
 /* the ABI 2 view of the envelope: pointers into e */
@@ -197,7 +170,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   seal_found found ;
   char const *sv ;
   int sealing, probe = 0 ;
-  char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "", msgid[MSGID_MAX + 1] ;
+  char qid[STORE_IDMAX] = "", qerr[128] = "", nerr[64] = "", msgid[MSGID_MAX + 1], sig[QHPSI_TEXTLEN + 5] ;
   scanconf c = { .qhpsi = p->qhpsi, .plugindir = p->plugindir, .symb = p->symb, .rc = p->rc, .rn = p->rn, .timeout = p->timeout } ;
   stralloc hdr = STRALLOC_ZERO ;
   char const **rcpts = 0 ;
@@ -207,6 +180,8 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   uint64_t start = spawn_now(), size = q->messlen ;
   int fd, ret ;
   verdict_logline l = { .qp = qp, .ip = p->remoteip, .env = e, .size = size, .route = "none" } ;
+  spamstep ss ;
+  memset(&ss, 0, sizeof ss) ;
 
   r->verdict = QHPSI_CLEAN ;
   r->text[0] = 0 ;
@@ -262,6 +237,12 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   }
   if (!scanstep_envelope(e, &c, &rcpts)) return QQ_NOMEM ;
   c.remoteip = policy_ipok(p->remoteip) ? p->remoteip : 0 ;
+  /* spam engines are plugins: the spam policy is theirs */
+  if (scan_isplugin(p->qhpsi) && (ret = spamstep_prepare(&ss, p, e, q, &c, &l)))
+  {
+    free(rcpts) ;
+    return ret ;
+  }
   route = scan_isplugin(p->qhpsi) ? "plugin" : "command" ;
   path = paths_join(paths_queue, q->messfn) ;
   /* a fresh read-only descriptor: a scanner can neither write the message
@@ -298,8 +279,20 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   l.route = route ;
   l.verdict = verdictname(r) ;
   l.r = r ;
+  if (scan_spamran(&ss.r)) { l.spam = spamstep_word(&ss.r) ; l.spamr = &ss.r ; }
+  /* a virus verdict wins: the spam answer counts only for clean mail */
+  if (!probe && a == ACTION_QUEUE && r->verdict == QHPSI_CLEAN && l.spam)
+  {
+    l.ms = spawn_now() - start ;
+    ret = spamstep_finish(&ss, q, p, e, sealing ? &key : 0, &l, &hdr, r) ;
+    spamstep_free(&ss) ;
+    stralloc_free(&hdr) ;
+    return ret ;
+  }
+  spamstep_free(&ss) ;
   if (!probe && verdict_keep(p, r, a)
-   && !quarantine(q, p, e, r, a, &hdr, qid, qerr, sizeof qerr))
+   && !keep_copy(q, p, e, r, "infected", verdict_signature(r, sig, sizeof sig), verdict_actionname(a),
+       a == ACTION_FORWARD ? p->virusforward : 0, &hdr, qid, qerr, sizeof qerr))
   {
     l.action = "tempfail" ; l.ms = spawn_now() - start ; l.qerr = qerr ;
     verdict_log(&l) ;
@@ -337,49 +330,4 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   }
   stralloc_free(&hdr) ;
   return ret ;
-}
-
-/* A rule's reply text for fd 6: printable ASCII only, at most
-   CUSTOMREPLYMAX bytes. qmail-smtpd puts its own code in front, so a
-   leading "NNN " is dropped; a 4xx one makes the reply temporary (Z),
-   anything else is permanent (D), as exit 33 is. */
-#define CUSTOMREPLYMAX 200
-static int customreply (char *msg, size_t max, char const *reply)
-{
-  char kind = 'D' ;
-  size_t n = 0 ;
-  if (reply[0] >= '2' && reply[0] <= '5' && reply[1] >= '0' && reply[1] <= '9' && reply[2] >= '0' && reply[2] <= '9'
-   && (reply[3] == ' ' || reply[3] == '-' || !reply[3]))
-  {
-    if (reply[0] == '4') kind = 'Z' ;
-    reply += reply[3] ? 4 : 3 ;
-  }
-  while (*reply == ' ') reply++ ;
-  if (!*reply) return snprintf(msg, max, "%cmessage refused by a content rule (#5.7.1)", kind) ;
-  msg[n++] = kind ;
-  for (; *reply && n < max - 1 && n <= CUSTOMREPLYMAX ; reply++)
-    msg[n++] = (unsigned char)*reply >= ' ' && (unsigned char)*reply <= '~' ? *reply : '_' ;
-  msg[n] = 0 ;
-  return n ;
-}
-
-int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
-{
-  struct stat st ;
-  char msg[256] ;
-  int n ;
-  if (!p->customerr || fstat(6, &st) < 0 || !S_ISFIFO(st.st_mode)) return e ;
-  if (e == QQ_VIRUS && r->verdict == QHPSI_INFECTED && r->reply[0] && !(r->flags & QHPSI_RESULT_SERVER))
-    n = customreply(msg, sizeof msg, r->reply) ;
-  else if (e == QQ_VIRUS && r->flags & QHPSI_RESULT_RULE)
-    n = snprintf(msg, sizeof msg, "Dmessage refused by content rule%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;
-  else if (e == QQ_VIRUS)
-    n = snprintf(msg, sizeof msg, "Dmessage contains virus%s%s (#5.7.1)", r->text[0] ? " " : "", r->text) ;
-  else if (e == QQ_REFUSED)
-    n = snprintf(msg, sizeof msg, "Dmessage too big to be scanned (#5.3.4)") ;
-  else if (e == QQ_SCANERROR)
-    n = snprintf(msg, sizeof msg, "Zunable to run the virus scanner (#4.3.0)") ;
-  else return e ;
-  if (n <= 0 || (size_t)n >= sizeof msg || write(6, msg, n) != n) return e ;
-  return QQ_CUSTOMERR ;
 }

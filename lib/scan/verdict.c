@@ -157,13 +157,27 @@ static int cat (char *buf, size_t *len, size_t max, char const *key, char const 
   return 1 ;
 }
 
+/* a score in thousandths with two decimals, rounded half away from 0 */
+static char const *score (char *buf, int32_t t)
+{
+  int64_t a = t < 0 ? -(int64_t)t : t, h = (a + 5) / 10 ;
+  size_t n = 0 ;
+  if (t < 0 && h) buf[n++] = '-' ;
+  n += uint64_fmt(buf + n, h / 100) ;
+  buf[n++] = '.' ;
+  buf[n++] = '0' + h / 10 % 10 ;
+  buf[n++] = '0' + h % 10 ;
+  buf[n] = 0 ;
+  return buf ;
+}
+
 size_t verdict_fmtlog (char *buf, verdict_logline const *l)
 {
   static char const head[] = "qhpsi:" ;
   size_t len = sizeof head - 1, max = VERDICT_LINEMAX - 1 ;
   char n[UINT64_FMT], nr[UINT64_FMT], sz[UINT64_FMT], ms[UINT64_FMT] ;
   char const *from = 0, *rcpt = 0 ;
-  char sig[QHPSI_TEXTLEN + 5] ;
+  char sig[QHPSI_TEXTLEN + 5], sc[16] ;
   memcpy(buf, head, len) ;
   n[ulong_fmt(n, l->qp)] = 0 ;
   nr[uint64_fmt(nr, l->env ? l->env->nrcpt : 0)] = 0 ;
@@ -184,6 +198,8 @@ size_t verdict_fmtlog (char *buf, verdict_logline const *l)
    && cat(buf, &len, max, l->r && l->r->verdict == QHPSI_ERROR ? "error" : "signature",
        l->r ? l->r->verdict == QHPSI_ERROR ? l->r->text : verdict_signature(l->r, sig, sizeof sig) : 0)
    && cat(buf, &len, max, "action", l->action) && cat(buf, &len, max, "ms", ms)
+   && (!l->spam || cat(buf, &len, max, "spam", l->spam))
+   && (!l->spamr || !(l->spamr->flags & QHPSI_RESULT_SCORED) || cat(buf, &len, max, "score", score(sc, l->spamr->score)))
    && (!l->r || !(l->r->flags & QHPSI_RESULT_SERVER) || cat(buf, &len, max, "host", l->r->reply))
    && (!l->qid || cat(buf, &len, max, "qid", l->qid))
    && (!l->qerr || cat(buf, &len, max, "quarantine", l->qerr))

@@ -45,9 +45,9 @@ extern void verdict_cleanname (char *s) ;
 
 /* The one log line of a message, documented in qmail-queue(8) (LOG):
    qhpsi: qp= ip= from= rcpts= rcpt= msgid= size= route= verdict=
-   signature=|error= action= ms= [host=] [qid=] [quarantine=] [notice=]
-   [skip=]. A pointer left 0 is written "-" (qid, qerr, nerr and skip are
-   left out). */
+   signature=|error= action= ms= [spam=] [score=] [host=] [qid=]
+   [quarantine=] [notice=] [skip=]. A pointer left 0 is written "-" (spam,
+   score, qid, qerr, nerr and skip are left out). */
 typedef struct verdict_logline_s verdict_logline ;
 struct verdict_logline_s
 {
@@ -65,6 +65,8 @@ struct verdict_logline_s
   char const *qerr ;     /* why no copy could be kept */
   char const *nerr ;     /* why the QHPSINOTIFY notice could not be queued */
   char const *skip ;     /* why a message was not scanned, when not its size */
+  char const *spam ;     /* ham, spam or error, when a spam engine ran */
+  struct qhpsi_result const *spamr ; /* its answer: score= when scored */
 } ;
 
 /* a line fits one atomic write to a pipe (PIPE_BUF on Linux) */

@@ -7,6 +7,7 @@
 #include <skalibs/stralloc.h>
 #include "queue/xtext.h"
 #include "scan/wire.h"
+#include "scan/spamhdr.h"
 #include "scan/verdict.h"
 #include "fuzz.h"
 
@@ -43,30 +44,39 @@ static void xtext (uint8_t const *data, size_t size)
 
 static void answer (uint8_t const *data, size_t size)
 {
-  struct qhpsi_result r, back ;
+  struct qhpsi_result r, back, spam, backspam ;
   int p[2] ;
   char buf[WIRE_ANSWERMAX] ;
   size_t tl ;
   ssize_t n ;
   memset(&r, 0x55, sizeof r) ;
-  if (!wire_parse((char const *)data, size, &r)) return ;
-  /* a good answer: letter, two digits, text, NUL, printable reply, NUL, and it fits */
+  if (!wire_parse((char const *)data, size, &r, &spam)) return ;
+  /* a good answer: letter, two digits, text, NUL, printable reply, NUL, a
+     spam part when an engine answered, and it fits */
   FUZZ_ASSERT(size >= 5 && size <= WIRE_ANSWERMAX && !data[size - 1]) ;
   tl = strlen(r.text) ;
-  FUZZ_ASSERT(tl < QHPSI_TEXTLEN && strlen(r.reply) == size - 5 - tl && strlen(r.reply) < QHPSI_REPLYLEN) ;
+  FUZZ_ASSERT(tl < QHPSI_TEXTLEN && strlen(r.reply) < QHPSI_REPLYLEN) ;
+  if (!scan_spamran(&spam)) FUZZ_ASSERT(strlen(r.reply) == size - 5 - tl) ;
+  else
+  {
+    char const *why ;
+    FUZZ_ASSERT(spamhdr_check(spam.headers, &why) && spamhdr_testsok(spam.tests) && spam.action <= QHPSI_ACTION_TEMPFAIL) ;
+    for (char const *c = spam.reply ; *c ; c++) FUZZ_ASSERT(*c >= ' ' && *c <= '~') ;
+  }
   for (char const *c = r.reply ; *c ; c++) FUZZ_ASSERT(*c >= ' ' && *c <= '~') ;
   FUZZ_ASSERT(r.verdict == QHPSI_CLEAN || r.verdict == QHPSI_INFECTED || r.verdict == QHPSI_ERROR) ;
   FUZZ_ASSERT(r.action <= QHPSI_ACTION_TAG && r.flags <= (QHPSI_RESULT_RULE | QHPSI_RESULT_SERVER)) ;
   if (r.flags & QHPSI_RESULT_SERVER) FUZZ_ASSERT(r.reply[0]) ;
   /* and what the helper writes for it is the same bytes */
   if (pipe(p) < 0) abort() ;
-  FUZZ_ASSERT(wire_report(p[1], &r)) ;
+  FUZZ_ASSERT(wire_report(p[1], &r, &spam)) ;
   close(p[1]) ;
   n = read(p[0], buf, sizeof buf) ;
   close(p[0]) ;
   FUZZ_ASSERT(n == (ssize_t)size && !memcmp(buf, data, size)) ;
-  FUZZ_ASSERT(wire_parse(buf, n, &back) && back.verdict == r.verdict && !strcmp(back.text, r.text)
-    && back.action == r.action && back.flags == r.flags && !strcmp(back.reply, r.reply)) ;
+  FUZZ_ASSERT(wire_parse(buf, n, &back, &backspam) && back.verdict == r.verdict && !strcmp(back.text, r.text)
+    && back.action == r.action && back.flags == r.flags && !strcmp(back.reply, r.reply)
+    && !memcmp(&spam, &backspam, sizeof spam)) ;
 }
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)

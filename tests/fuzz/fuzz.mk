@@ -34,7 +34,7 @@ $(FUZZOBJ)/fuzz-hoststate: $(NETFUZZ) $(FUZZOBJ)/net/conn.o
 $(FUZZOBJ)/fuzz-archive: $(addprefix $(FUZZOBJ)/inspect/,zip.o inflate.o uudecode.o)
 $(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/scan/msgid.o $(FUZZOBJ)/scan/verdict.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/quarantine/store.o $(FUZZOBJ)/queue/envelope.o $(FUZZOBJ)/queue/xtext.o
-$(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/scan/wire.o $(FUZZOBJ)/queue/xtext.o
+$(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/scan/wire.o $(FUZZOBJ)/scan/spamhdr.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-seal: $(FUZZOBJ)/scan/seal.o
 $(FUZZOBJ)/fuzz-logparse: $(addprefix $(FUZZOBJ)/report/,logline.o logdir.o report.o) \
 	$(addprefix $(FUZZOBJ)/metrics/,metrics.o alarm.o prom.o) $(FUZZOBJ)/quarantine/notice.o \
