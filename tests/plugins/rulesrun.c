@@ -22,7 +22,7 @@ int main (int argc, char const *const *argv)
   h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL) ;
   if (!h) { fprintf(stderr, "rulesrun: %s\n", dlerror()) ; return 100 ; }
   p = dlsym(h, QHPSI_PLUGIN_SYMBOL) ;
-  if (!p || p->abi != 2) { fprintf(stderr, "rulesrun: no ABI 2 plugin\n") ; return 100 ; }
+  if (!p || p->abi < 2 || p->abi > QHPSI_PLUGIN_ABI) { fprintf(stderr, "rulesrun: no plugin of ABI 2 or later\n") ; return 100 ; }
   m.fd = open(argv[2], O_RDONLY | O_CLOEXEC) ;
   if (m.fd < 0 || fstat(m.fd, &st) < 0) { perror("rulesrun: open") ; return 100 ; }
   m.size = st.st_size ; m.path = argv[2] ; m.timeout_ms = 60000 ;
