@@ -172,7 +172,7 @@ int check_spamrcpt (check *c, policy const *p, char const *rcpt)
     stralloc_free(&e.sa) ;
     if (errno != EPROTO) return 0 ;
     check_problem(c, "make it again with qhpsi-spamrules, as root, mode 644 (INSTALL, Spam and DKIM)",
-      "%s: qmail-queue refuses every message a spam engine would score (exit 55)", sp.why) ;
+      "%s: qmail-queue refuses every message a plugin chain scans (exit 55)", sp.why) ;
     return 1 ;
   }
   if (!sp.score) fprintf(c->out, "  spam rule for %s: not scored\n", rcpt) ;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <skalibs/cdbmake.h>
+#include "queue/paths.h"
 #include "policy/spampolicy.h"
 #include "policy/spamrules.h"
 #include "policy/spamscore.h"
@@ -104,6 +105,7 @@ int main (void)
 {
   spampolicy sp ;
   if (!mkdtemp(dir) || chdir(dir) < 0 || mkdir("control", 0755) < 0) { perror("setup") ; return 1 ; }
+  paths_home = dir ;  /* as QMAILHOME would */
   memset(&P, 0, sizeof P) ;
   P.spamfailaccept = 1 ;
   P.spamsettings = "global" ;
