@@ -31,7 +31,7 @@ LIBS = -l:libskarnet.a -lz
 # ---- the library every program shares
 # one directory per subsystem (README); lib/api.c is include/qhpsi.h
 LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
-	$(addprefix lib/policy/,policy.o names.o tcprules.o template.o spampolicy.o) \
+	$(addprefix lib/policy/,policy.o vars.o spamscore.o spamrules.o names.o tcprules.o template.o spampolicy.o) \
 	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o confine.o verdict.o logdest.o msgid.o seal.o spamhdr.o keep.o customerr.o spamstep.o) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
@@ -45,7 +45,7 @@ QMAILLIB = lib/libqhpsi-qmail.a
 # ---- programs
 PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-show \
 	src/qhpsi-release src/qhpsi-purge src/qhpsi-delete src/qhpsi-rules src/qhpsi-report src/qhpsi-check src/qhpsi-token \
-	src/qhpsi-metrics src/qhpsi-top
+	src/qhpsi-metrics src/qhpsi-top src/qhpsi-spamrules
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
 PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so
@@ -61,7 +61,7 @@ RULESRTLIBS = -lhs_runtime -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template tests/unit/net \
 	tests/unit/tcprules tests/unit/names tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime tests/unit/inspect \
-	tests/unit/seal tests/unit/alarm tests/unit/zip
+	tests/unit/seal tests/unit/alarm tests/unit/zip tests/unit/spampolicy
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi4.so \

@@ -14,7 +14,7 @@ die() { echo "install: fatal: $*" >&2; exit 111; }
 
 # what make install puts where, for uninstall too; TOOLS are root's 0755
 # programs, every one of them (tests/t-install checks them against INSTALL)
-TOOLS="qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete qhpsi-rules qhpsi-report qhpsi-check qhpsi-token qhpsi-metrics qhpsi-top"
+TOOLS="qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete qhpsi-rules qhpsi-report qhpsi-check qhpsi-token qhpsi-metrics qhpsi-top qhpsi-spamrules"
 BINS="qhpsi $TOOLS"
 PLUGS="clamd.so clamav.so rules.so"
 

@@ -13,11 +13,12 @@
 #include "check/check.h"
 #include "queue/paths.h"
 
-#define USAGE "qhpsi-check [ -i ip ] [ -e variables ] [ -x tcp.smtp.cdb ] [ -s smtpuser ] [ -u user ]"
+#define USAGE "qhpsi-check [ -i ip ] [ -e variables ] [ -x tcp.smtp.cdb ] [ -s smtpuser ] [ -u user ] [ -r recipient ]"
 
 static check c ;
 static policy pol ;
 static int loaded ;
+static char const *rcpt ;
 
 /* one caller: its policy, then its scan route */
 static void caller (uid_t uid, char const *ruled, size_t ruledlen)
@@ -26,6 +27,7 @@ static void caller (uid_t uid, char const *ruled, size_t ruledlen)
   if (uid == (uid_t)-1) return ;
   r = check_policy(&c, uid, ruled, ruledlen, &pol) ;
   if (r < 0) strerr_diefusys(111, "load the policy") ;
+  if (r && rcpt && !check_spamrcpt(&c, &pol, rcpt)) strerr_diefusys(111, "resolve the spam rule") ;
   if (r) { loaded = 1 ; check_route(&c, &pol) ; }
 }
 
@@ -51,7 +53,7 @@ int main (int argc, char const *const *argv)
   char const *ip = 0, *vardir = 0, *rules = 0, *smtpuser = USER_QMAILD, *local = 0 ;
   int opt ;
   PROG = "qhpsi-check" ;
-  while ((opt = subgetopt_r(argc, argv, "i:e:x:s:u:", &l)) != -1)
+  while ((opt = subgetopt_r(argc, argv, "i:e:x:s:u:r:", &l)) != -1)
     switch (opt)
     {
       case 'i' : ip = l.arg ; break ;
@@ -59,6 +61,7 @@ int main (int argc, char const *const *argv)
       case 'x' : rules = l.arg ; break ;
       case 's' : smtpuser = l.arg ; break ;
       case 'u' : local = l.arg ; break ;
+      case 'r' : rcpt = l.arg ; break ;
       default : strerr_dieusage(100, USAGE) ;
     }
   if (l.ind != argc || (ip && !policy_ipok(ip)) || ((vardir || rules) && !ip)) strerr_dieusage(100, USAGE) ;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 
 #include "check/check.h"
 #include "policy/tcprules.h"
+#include "policy/spampolicy.h"
 #include "queue/paths.h"
 #include "queue/qqexit.h"
 
@@ -134,6 +136,56 @@ static char const *fixfor (char const *why)
   return "correct the value where it is set (the file named, or variables/, tcp.smtp, control/qhpsi.cdb), as qmail-queue(8) lists them; until then every message of this caller gets exit 55 (451)" ;
 }
 
+/* a score in thousandths as the log writes it: 7.50, -0.25 */
+static char const *score (int32_t t, char *buf, size_t len)
+{
+  int64_t a = t < 0 ? -(int64_t)t : t ;
+  snprintf(buf, len, "%s%lld.%02lld", t < 0 ? "-" : "", (long long)(a / 1000), (long long)(a % 1000 / 10)) ;
+  return buf ;
+}
+
+/* the spam policy's defaults for this caller, and whether its mail is outbound */
+static void spam (check *c, policy const *p)
+{
+  char t[32], r[32] ;
+  fprintf(c->out, "  spam: %s; tag: %s%s; refuse: %s%s; a spam engine's error: %s\n",
+    p->spamoff ? "not scored (QHPSISPAM=0) unless a recipient's rule says so" : "scored when a spam engine is in QHPSI",
+    p->spamhastag ? "from " : "as the engine says", p->spamhastag ? score(p->spamtag, t, sizeof t) : "",
+    p->spamhasrefuse ? "from " : p->spamhastag ? "never by score" : "as the engine says", p->spamhasrefuse ? score(p->spamrefuse, r, sizeof r) : "",
+    p->spamfailaccept ? "queued, marked not scored" : "temporary failure (451)") ;
+  fprintf(c->out, "  mail from this caller: %s, settings %s\n",
+    !p->outbound ? "inbound" : p->authuser ? "outbound (an SMTP AUTH user)" : p->remoteip ? "outbound (a relay client)" : "outbound (a local sender)",
+    p->outbound && p->spamoutsettings ? p->spamoutsettings : p->spamsettings ? p->spamsettings : "the engine's default") ;
+  if (p->authuser) fprintf(c->out, "  SMTP AUTH user: %s\n", p->authuser) ;
+}
+
+int check_spamrcpt (check *c, policy const *p, char const *rcpt)
+{
+  envelope e = ENVELOPE_ZERO ;
+  spampolicy sp ;
+  char t[32], r[32] ;
+  if (!stralloc_catb(&e.sa, "F", 2) || !stralloc_catb(&e.sa, "T", 1) || !stralloc_cats(&e.sa, rcpt) || !stralloc_0(&e.sa)) return 0 ;
+  e.rcptpos = 2 ;
+  e.nrcpt = 1 ;
+  if (!spampolicy_resolve(p, &e, &sp))
+  {
+    stralloc_free(&e.sa) ;
+    if (errno != EPROTO) return 0 ;
+    check_problem(c, "make it again with qhpsi-spamrules, as root, mode 644 (INSTALL, Spam and DKIM)",
+      "%s: qmail-queue refuses every message a plugin chain scans (exit 55)", sp.why) ;
+    return 1 ;
+  }
+  if (!sp.score) fprintf(c->out, "  spam rule for %s: not scored\n", rcpt) ;
+  else fprintf(c->out, "  spam rule for %s: scored; tag: %s%s; refuse: %s%s; settings %s; user %s\n", rcpt,
+    sp.rules[0].hastag ? "from " : "as the engine says", sp.rules[0].hastag ? score(sp.rules[0].tag, t, sizeof t) : "",
+    sp.rules[0].hasrefuse ? "from " : sp.rules[0].hastag ? "never by score" : "as the engine says",
+    sp.rules[0].hasrefuse ? score(sp.rules[0].refuse, r, sizeof r) : "",
+    sp.settings ? sp.settings : "the engine's default", sp.user ? sp.user : "none") ;
+  spampolicy_free(&sp) ;
+  stralloc_free(&e.sa) ;
+  return 1 ;
+}
+
 int check_policy (check *c, uid_t uid, char const *ruled, size_t ruledlen, policy *p)
 {
   char const *name, *value, *source ;
@@ -161,5 +213,6 @@ int check_policy (check *c, uid_t uid, char const *ruled, size_t ruledlen, polic
       p->helper ? "through the helper as " USER_QSCAND : "inside qmail-queue as " USER_QMAILQ,
       p->rejectvirus == 1 ? "refused (554)" : p->rejectvirus == 2 ? "dropped" : p->virusforward ? "forwarded" : "tagged and queued",
       p->failaccept ? "queued, tagged not scanned" : "temporary failure (451)") ;
+  spam(c, p) ;
   return 1 ;
 }

@@ -38,6 +38,10 @@ extern int check_smtpenv (check *c, char const *vardir, char const *rules, char 
    -1 on a system error. Must run in the qmail home. */
 extern int check_policy (check *c, uid_t uid, char const *ruled, size_t ruledlen, policy *p) ;
 
+/* The spam rule of control/qhpsispam.cdb that recipient rcpt gets, under
+   p's defaults; an unusable cdb is a problem. 1, or 0 on a system error. */
+extern int check_spamrcpt (check *c, policy const *p, char const *rcpt) ;
+
 /* Loads each plugin of p the way qmail-queue would, asks each scanner
    server (clamd), then scans the EICAR test string the way the message
    would be scanned, as the user that scan runs as: a clean verdict for

@@ -17,6 +17,7 @@ char const *const metrics_actions[METRICS_NACTION] =
   { "queue", "refuse", "blackhole", "forward", "tempfail", "accept", "config", "trap", "back", "tag", "other" } ;
 char const *const metrics_routes[METRICS_NROUTE] = { "command", "plugin", "helper-command", "helper-plugin", "none", "other" } ;
 char const *const metrics_reasons[METRICS_NREASON] = { "timeout", "connect", "limits", "memory", "config", "other" } ;
+char const *const metrics_spams[METRICS_NSPAM] = { "ham", "spam", "error", "other" } ;
 uint64_t const metrics_msbounds[METRICS_NMS - 1] = { 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000 } ;
 uint64_t const metrics_sizebounds[METRICS_NSIZE - 1] =
   { 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864 } ;
@@ -135,6 +136,12 @@ void metrics_count (metrics *m, logline const *l)
     m->sizesum += l->size ;
     if (l->t.sec > m->lastscan) m->lastscan = l->t.sec ;
   }
+  if (l->spam.s)
+  {
+    unsigned int k = which(&l->spam, metrics_spams, METRICS_NSPAM) ;
+    m->spam[k]++ ;
+    if (k == 1) m->spamaction[which(&l->action, metrics_actions, METRICS_NACTION)]++ ;
+  }
   counthost(m, &l->host, v == 2) ;
   alarm_see(&m->alarm, l, metrics_reasons[v == 2 ? reason(l) : METRICS_NREASON - 1]) ;
 }
@@ -193,6 +200,7 @@ static field const fields[] =
   F("ms", ms, METRICS_NMS), F("mssum", mssum, 1), F("size", size, METRICS_NSIZE), F("sizesum", sizesum, 1),
   F("signatures", signatures, 1), F("rulehits", rulehits, 1), F("quarantined", quarantined, 1),
   F("malformed", malformed, 1), F("lastscan", lastscan, 1), F("sealed", sealed, 1), F("selftests", selftests, 1),
+  F("spam", spam, METRICS_NSPAM), F("spamaction", spamaction, METRICS_NACTION),
   /* the uint64_t members of metrics_alarm, in order, before what */
   F("alarm", alarm, offsetof(metrics_alarm, what) / sizeof(uint64_t)),
 } ;

@@ -15,6 +15,7 @@
 #define METRICS_NACTION 11
 #define METRICS_NROUTE 6
 #define METRICS_NREASON 6
+#define METRICS_NSPAM 4      /* ham, spam, error, other */
 #define METRICS_NMS 14
 #define METRICS_NSIZE 10
 #define METRICS_MAXHOSTS 32   /* named scanner hosts; then "other" */
@@ -25,6 +26,7 @@ extern char const *const metrics_verdicts[METRICS_NVERDICT] ;
 extern char const *const metrics_actions[METRICS_NACTION] ;
 extern char const *const metrics_routes[METRICS_NROUTE] ;
 extern char const *const metrics_reasons[METRICS_NREASON] ;
+extern char const *const metrics_spams[METRICS_NSPAM] ;
 extern uint64_t const metrics_msbounds[METRICS_NMS - 1] ;     /* ms */
 extern uint64_t const metrics_sizebounds[METRICS_NSIZE - 1] ; /* bytes */
 
@@ -47,6 +49,8 @@ struct metrics_s
   uint64_t ms[METRICS_NMS], mssum, size[METRICS_NSIZE], sizesum ;
   uint64_t signatures, rulehits, quarantined, malformed, lastscan ;
   uint64_t sealed, selftests ;  /* lines that are no new message */
+  uint64_t spam[METRICS_NSPAM] ;          /* lines with spam=, by its value */
+  uint64_t spamaction[METRICS_NACTION] ;  /* spam=spam lines, by action */
   metrics_host hosts[METRICS_MAXHOSTS] ;
   unsigned int nhosts ;
   metrics_dir dirs[METRICS_MAXDIRS] ;

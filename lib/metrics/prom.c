@@ -125,6 +125,9 @@ int metrics_prom (metrics const *m, char const *fn, time_t now)
    && family(&sa, "qhpsi_routes_total", "Messages by how they were scanned.", "route", metrics_routes, m->route, METRICS_NROUTE)
    && family(&sa, "qhpsi_scanner_errors_total", "Scanner and configuration errors, by reason.", "reason",
       metrics_reasons, m->reason, METRICS_NREASON)
+   && family(&sa, "qhpsi_spam_checks_total", "Messages a spam engine saw, by its answer (error: the engine could not answer).", "result",
+      metrics_spams, m->spam, METRICS_NSPAM)
+   && family(&sa, "qhpsi_spam_total", "Messages scored as spam, by what became of them.", "action", metrics_actions, m->spamaction, METRICS_NACTION)
    && hosts(&sa, m, 0) && hosts(&sa, m, 1)
    && histogram(&sa, "qhpsi_scan_duration_seconds", "Time a scan took.", metrics_msbounds, m->ms, METRICS_NMS, m->mssum, 3)
    && histogram(&sa, "qhpsi_message_size_bytes", "Size of the scanned messages.", metrics_sizebounds, m->size, METRICS_NSIZE, m->sizesum, 0)

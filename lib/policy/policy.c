@@ -15,37 +15,14 @@
 #include <skalibs/types.h>
 
 #include "queue/paths.h"
-#include "policy/names.h"
 #include "policy/policy.h"
+#include "policy/spamscore.h"
 #include "queue/qqexit.h"
 #include "quarantine/store.h"
 #include "policy/tcprules.h"
-#include "inspect/inspect.h"
 
-/* Every variable the policy knows. The first group is qmail-queue's own;
-   the rest configure scanners and are passed to them. */
-static char const *const vars[] =
-{
-  "QHPSI", "QHPSIMINSIZE", "QHPSIMAXSIZE", "QHPSIRC", "QHPSIRN", "REJECTVIRUS",
-  "VIRUSFORWARD", "QHPSITIMEOUT", "QHPSIFAIL", "QHPSIHELPER", "PLUGINDIR",
-  "QUEUE_PLUGIN_SYMB", "QUEUE_PLUGIN", "QHPSICUSTOMERR", "QHPSIOVERSIZE", "QHPSILIMITS",
-  "QHPSIQUARANTINE", "QHPSINOTIFY",
-  "QHPSIRULES", "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR", "QHPSICONNECTMS",
-  "RSPAMD_HOSTS", "SPAMD_HOSTS", INSPECT_VARS,
-  0
-} ;
-#define NVARS (sizeof vars / sizeof *vars - 1)
-char const *const policy_scannervars[] =
-{
-  "PATH", "CLAMD_SOCKET", "CLAMD_HOSTS", "CLAMAV_DB", "TMPDIR", "QHPSIRULES", "QHPSIREMOTEIP",
-  "QHPSICONNECTMS", "QMAILHOME", "RSPAMD_HOSTS", "SPAMD_HOSTS", INSPECT_VARS, 0
-} ;
-
-static char const *val[NVARS] ;
-static char const *from[NVARS] ; /* where each value came from */
 
 /* the file a configuration error names, and why it is refused */
-static char badfile[64] ;
 static char const *why ;
 static char const *whyfile (struct stat const *st)
 {
@@ -64,13 +41,6 @@ int policy_owner_ok (struct stat const *st)
 {
   if (st->st_mode & 022) return 0 ;
   return st->st_uid == 0 || (!paths_privileged() && st->st_uid == geteuid()) ;
-}
-
-static int find (char const *name, size_t len)
-{
-  for (unsigned int i = 0 ; i < NVARS ; i++)
-    if (strlen(vars[i]) == len && !memcmp(vars[i], name, len)) return i ;
-  return -1 ;
 }
 
 /* reads a whole small file that must be trusted; 1, 0 absent, -1 error */
@@ -113,13 +83,13 @@ static int controldir (void)
     close(dirfd) ;
     return 0 ;
   }
-  for (unsigned int i = 0 ; i < NVARS ; i++)
+  for (unsigned int i = 0 ; i < policy_nvars ; i++)
   {
     size_t n ;
-    int r = readtrusted(dirfd, vars[i], &sa) ;
+    int r = readtrusted(dirfd, policy_vars[i], &sa) ;
     if (r < 0)
     {
-      snprintf(badfile, sizeof badfile, "control/qhpsi/%s", vars[i]) ;
+      snprintf(policy_badfile, sizeof policy_badfile, "control/qhpsi/%s", policy_vars[i]) ;
       close(dirfd) ;
       stralloc_free(&sa) ;
       return 0 ;
@@ -127,9 +97,9 @@ static int controldir (void)
     if (!r || !sa.len) continue ;
     for (n = 0 ; n < sa.len && sa.s[n] != '\n' ; n++) if (!sa.s[n]) sa.s[n] = '\n' ;
     while (n && (sa.s[n-1] == ' ' || sa.s[n-1] == '\t')) n-- ;
-    val[i] = strndup(sa.s, n) ;
-    from[i] = "control/qhpsi" ;
-    if (!val[i]) { why = "out of memory" ; close(dirfd) ; stralloc_free(&sa) ; return 0 ; }
+    policy_val[i] = strndup(sa.s, n) ;
+    policy_from[i] = "control/qhpsi" ;
+    if (!policy_val[i]) { why = "out of memory" ; close(dirfd) ; stralloc_free(&sa) ; return 0 ; }
   }
   close(dirfd) ;
   stralloc_free(&sa) ;
@@ -184,12 +154,12 @@ static int clientrules (char const *ip)
       int r ;
       while ((r = tcprules_nextvar(&rule, &pos, &name, &namelen, &value, &valuelen)) == 1)
       {
-        int i = find(name, namelen) ;
+        int i = policy_find(name, namelen) ;
         if (i < 0) continue ;
-        if (!value) { val[i] = 0 ; continue ; }
-        val[i] = strndup(value, valuelen) ;
-        from[i] = "control/qhpsi.cdb" ;
-        if (!val[i]) { cdb_free(&c) ; return 0 ; }
+        if (!value) { policy_val[i] = 0 ; continue ; }
+        policy_val[i] = strndup(value, valuelen) ;
+        policy_from[i] = "control/qhpsi.cdb" ;
+        if (!policy_val[i]) { cdb_free(&c) ; return 0 ; }
       }
       cdb_free(&c) ;
       return r == 0 ;
@@ -199,143 +169,12 @@ static int clientrules (char const *ip)
   }
 }
 
-static int number (char const *s, uint64_t *u)
-{
-  size_t n = uint64_scan(s, u) ;
-  return n && !s[n] ;
-}
-
-static char const *get (char const *name)
-{
-  int i = find(name, strlen(name)) ;
-  return i >= 0 ? val[i] : 0 ;
-}
-
-/* no control bytes: an address goes into intd and log lines */
-static int printable (char const *s)
-{
-  for (; *s ; s++) if ((unsigned char)*s < 0x20 || *s == 0x7f) return 0 ;
-  return 1 ;
-}
-
-/* a refused value: p->bad names it, p->why says why */
-static int no (policy *p, char const *reason)
-{
-  int i = find(p->bad, strlen(p->bad)) ;
-  char const *f = i >= 0 ? from[i] : 0 ;
-  /* say which file: the site edits that one */
-  if (f && !strcmp(f, "control/qhpsi"))
-    snprintf(badfile, sizeof badfile, "control/qhpsi/%s", p->bad), p->bad = badfile ;
-  else if (f && !strcmp(f, "control/qhpsi.cdb"))
-    snprintf(badfile, sizeof badfile, "%s in control/qhpsi.cdb", p->bad), p->bad = badfile ;
-  p->why = reason ;
-  return 0 ;
-}
-
-#define NOTNUM "not a number of bytes"
-#define ZEROONE "neither 0 nor 1"
-#define ADDRESS "empty, over 1002 bytes, or holding a control character"
-static int interpret (policy *p)
-{
-  char const *s, *r ;
-  uint64_t u ;
-  p->bad = "QHPSI" ;
-  s = get(p->bad) ;
-  if (s && (r = names_qhpsi(s))) return no(p, r) ;
-  p->qhpsi = s && *s ? s : 0 ;
-  p->skipempty = s && !*s ;
-  p->bad = "QHPSIMINSIZE" ;
-  if ((s = get(p->bad)) && !number(s, &p->minsize)) return no(p, NOTNUM) ;
-  p->bad = "QHPSIMAXSIZE" ;
-  if ((s = get(p->bad)) && !number(s, &p->maxsize)) return no(p, NOTNUM) ;
-  p->bad = "QHPSIRC" ;
-  if ((s = get(p->bad))) { if (!number(s, &u) || u > 255) return no(p, "not an exit code (0 to 255)") ; p->rc = u ; }
-  p->bad = "QHPSIRN" ;
-  if ((s = get(p->bad))) { if (!number(s, &u) || u > 255) return no(p, "not an exit code (0 to 255)") ; p->rn = u ; }
-  if (p->rc == p->rn) return no(p, "the same as QHPSIRC") ;
-  p->bad = "REJECTVIRUS" ;
-  if ((s = get(p->bad))) { if (!number(s, &u) || u > 2) return no(p, "not 0, 1 or 2") ; p->rejectvirus = u ; }
-  p->bad = "QHPSITIMEOUT" ;
-  if ((s = get(p->bad))) { if (!number(s, &u) || !u || u > 86400) return no(p, "not a number of seconds from 1 to 86400") ; p->timeout = u ; }
-  p->bad = "QHPSIFAIL" ;
-  if ((s = get(p->bad)))
-  {
-    if (!strcmp(s, "accept")) p->failaccept = 1 ;
-    else if (strcmp(s, "tempfail")) return no(p, "neither tempfail nor accept") ;
-  }
-  /* an untrusted caller could make the scan fail on purpose (tight
-     rlimits, say): a scanner error is never acceptance for it */
-  if (!p->trusted) p->failaccept = 0 ;
-  p->bad = "QHPSIOVERSIZE" ;
-  if ((s = get(p->bad)))
-  {
-    if (!strcmp(s, "refuse")) p->oversizerefuse = 1 ;
-    else if (strcmp(s, "tag")) return no(p, "neither tag nor refuse") ;
-  }
-  p->bad = "QHPSILIMITS" ;
-  if ((s = get(p->bad)))
-  {
-    if (!strcmp(s, "error")) p->limitserror = 1 ;
-    else if (strcmp(s, "infected")) return no(p, "neither infected nor error") ;
-  }
-  {
-    static char const *const limits[] = { INSPECT_VARS } ;
-    for (unsigned int i = 0 ; i < sizeof limits / sizeof *limits ; i++)
-      if ((s = get(p->bad = limits[i])) && !inspect_setting(p->bad, s, &u)) return 0 ;
-  }
-  p->bad = "QHPSIHELPER" ;
-  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return no(p, ZEROONE) ; p->helper = *s == '1' ; }
-  p->bad = "QHPSICUSTOMERR" ;
-  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return no(p, ZEROONE) ; p->customerr = *s == '1' ; }
-  p->bad = "QHPSIQUARANTINE" ;
-  if ((s = get(p->bad))) { if (strcmp(s, "0") && strcmp(s, "1")) return no(p, ZEROONE) ; p->quarantine = *s == '1' ; }
-  p->bad = "QHPSINOTIFY" ;
-  s = get(p->bad) ;
-  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return no(p, ADDRESS) ;
-  p->notify = s ;
-  p->bad = "VIRUSFORWARD" ;
-  s = get(p->bad) ;
-  if (s && (!*s || strlen(s) >= 1003 || !printable(s))) return no(p, ADDRESS) ;
-  p->virusforward = s ;
-  /* IndiMail spells it QUEUE_PLUGIN too; two different names are an error */
-  p->bad = "QUEUE_PLUGIN" ;
-  s = get(p->bad) ;
-  if (s && get("QUEUE_PLUGIN_SYMB") && strcmp(s, get("QUEUE_PLUGIN_SYMB"))) return no(p, "not the same as QUEUE_PLUGIN_SYMB") ;
-  if (!s) s = get(p->bad = "QUEUE_PLUGIN_SYMB") ;
-  if (s)
-  {
-    if (!*s || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(s))
-      return no(p, "not a C symbol name") ;
-    p->symb = s ;
-  }
-  /* a name, or its file under control/qhpsirules/: the rules plugin
-     opens the file this resolves to */
-  p->bad = "QHPSIRULES" ;
-  s = get(p->bad) ;
-  p->rules = names_rules(s ? s : "default", paths_home, &r) ;
-  if (!p->rules) return no(p, r) ;
-  val[find("QHPSIRULES", 10)] = p->rules ;
-  p->bad = "PLUGINDIR" ;
-  p->plugindir = paths_join(paths_home, "plugins") ;
-  if (!p->plugindir) return no(p, "out of memory") ;
-  p->pluginsub = "" ;
-  if ((s = get(p->bad)) && !(s = names_pluginsub(s, p->plugindir, &r))) return no(p, r) ;
-  if (s && *s)
-  {
-    p->pluginsub = s ;
-    p->plugindir = paths_join(p->plugindir, s) ;
-    if (!p->plugindir) return no(p, "out of memory") ;
-  }
-  p->bad = 0 ;
-  return 1 ;
-}
-
 /* the process environment becomes the resolved variables and nothing else */
 static int setenvironment (policy const *p)
 {
   if (clearenv() < 0) return 0 ;
-  for (unsigned int i = 0 ; i < NVARS ; i++)
-    if (val[i] && setenv(vars[i], val[i], 1) < 0) return 0 ;
+  for (unsigned int i = 0 ; i < policy_nvars ; i++)
+    if (policy_val[i] && setenv(policy_vars[i], policy_val[i], 1) < 0) return 0 ;
   /* a run that may move the qmail home passes it on to the helper */
   if (!paths_privileged() && setenv("QMAILHOME", paths_home, 1) < 0) return 0 ;
   /* the C library drops TMPDIR on entry to a set-id program: the helper
@@ -346,20 +185,39 @@ static int setenvironment (policy const *p)
   return 1 ;
 }
 
+/* Outbound mail: a relay client (RELAYCLIENT, from tcp.smtp or an SMTP
+   AUTH patch), an authenticated user, or a local sender (no TCPREMOTEIP:
+   qmail-inject, qmail-send's bounces and forwards). Only a trusted
+   caller's environment counts; an untrusted caller is a local sender. The
+   SMTP AUTH user is what the qmail-smtpd AUTH patches export (SMTPAUTHUSER,
+   or SMTP_AUTH_USER); never TCPREMOTEINFO, which ident answers set. */
+static void outbound (policy *p)
+{
+  char const *u = 0 ;
+  if (p->trusted)
+  {
+    u = getenv("SMTPAUTHUSER") ;
+    if (!u || !*u) u = getenv("SMTP_AUTH_USER") ;
+    if (u && !spamscore_userok(u, strlen(u))) u = 0 ;
+  }
+  p->authuser = u ;
+  p->outbound = !p->remoteip || u || (p->trusted && getenv("RELAYCLIENT")) ;
+}
+
 int policy_load (policy *p, uid_t uid)
 {
   char const *ip ;
   int t ;
   memset(p, 0, sizeof *p) ;
-  memset(val, 0, sizeof val) ;
-  memset(from, 0, sizeof from) ;
-  badfile[0] = 0 ;
+  memset(policy_val, 0, policy_nvars * sizeof *policy_val) ;
+  memset(policy_from, 0, policy_nvars * sizeof *policy_from) ;
+  policy_badfile[0] = 0 ;
   p->rc = 1 ;
   p->rn = 0 ;
   p->timeout = 120 ;
   p->helper = 1 ;
   p->symb = "virusscan" ;
-  val[find("PATH", 4)] = "/usr/local/bin:/usr/bin:/bin" ;
+  policy_val[policy_find("PATH", 4)] = "/usr/local/bin:/usr/bin:/bin" ;
   /* who is asking comes first: it says where even a configuration
      error's log line goes (logdest.h) */
   p->bad = "control/qhpsitrusted" ;
@@ -371,16 +229,16 @@ int policy_load (policy *p, uid_t uid)
   p->bad = "control/qhpsi" ;
   if (!controldir())
   {
-    if (badfile[0]) p->bad = badfile ;
+    if (policy_badfile[0]) p->bad = policy_badfile ;
     p->why = why ;
     return QQ_CONFIG ;
   }
   if (t)
   {
-    for (unsigned int i = 0 ; i < NVARS ; i++)
+    for (unsigned int i = 0 ; i < policy_nvars ; i++)
     {
-      char const *s = getenv(vars[i]) ;
-      if (s) { val[i] = s ; from[i] = "environment" ; }
+      char const *s = getenv(policy_vars[i]) ;
+      if (s) { policy_val[i] = s ; policy_from[i] = "environment" ; }
     }
     if (p->remoteip)
     {
@@ -388,7 +246,8 @@ int policy_load (policy *p, uid_t uid)
       if (!clientrules(p->remoteip)) { p->why = why ; return QQ_CONFIG ; }
     }
   }
-  if (!interpret(p)) return QQ_CONFIG ;
+  if (!policy_interpret(p)) return QQ_CONFIG ;
+  outbound(p) ;
   /* a release skips the scan: root only, never from a file or a rule, and
      only for a well-formed ID, which goes into a header */
   if (!uid && (ip = getenv("QHPSIRELEASE")))
@@ -401,13 +260,4 @@ int policy_load (policy *p, uid_t uid)
   if (!setenvironment(p)) return QQ_NOMEM ;
   p->bad = 0 ;
   return 0 ;
-}
-
-int policy_var (unsigned int i, char const **name, char const **value, char const **source)
-{
-  if (i >= NVARS) return 0 ;
-  *name = vars[i] ;
-  *value = val[i] ;
-  *source = val[i] ? from[i] ? from[i] : "default" : 0 ;
-  return 1 ;
 }

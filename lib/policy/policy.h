@@ -6,6 +6,7 @@
 #ifndef POLICY_H
 #define POLICY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct policy_s policy ;
@@ -36,6 +37,18 @@ struct policy_s
   char const *bad ;         /* which variable or file was bad, on failure */
   char const *why ;         /* ... and why, or 0 */
   unsigned int skipempty : 1 ; /* QHPSI set but empty: no scan, and a log line says so */
+  /* spam scoring (qmail-queue(8), SPAM); per recipient, control/qhpsispam.cdb
+     overrides the defaults below (spampolicy.h) */
+  unsigned int spamoff : 1 ;     /* QHPSISPAM=0: no recipient is scored unless its rule says so */
+  unsigned int spamfailaccept : 1 ; /* QHPSISPAMFAIL=accept (the default): a spam engine's error queues the message */
+  unsigned int spamhastag : 1 ;  /* QHPSISPAMTAG set */
+  unsigned int spamhasrefuse : 1 ; /* QHPSISPAMREFUSE set */
+  unsigned int outbound : 1 ;    /* a relay client (RELAYCLIENT), an SMTP AUTH user, or a local sender */
+  int32_t spamtag, spamrefuse ;  /* thousandths */
+  char const *spamsettings ;     /* QHPSISPAMSETTINGS: inbound Settings-ID, or 0 */
+  char const *spamoutsettings ;  /* QHPSISPAMOUTSETTINGS: outbound Settings-ID, or 0 */
+  char const *spamuser ;         /* QHPSISPAMUSER: %l, %a or a user name, or 0 */
+  char const *authuser ;         /* SMTPAUTHUSER (or SMTP_AUTH_USER) of a trusted caller, or 0 */
 } ;
 
 /* Fills p for a caller with real uid uid. Must run with the qmail home as
@@ -60,5 +73,15 @@ extern int policy_owner_ok (struct stat const *st) ;
 /* 1 if ip looks like an IPv4 or IPv6 address (hex digits, dots, colons,
    under 64 bytes): only such a client address is handed to plugins */
 extern int policy_ipok (char const *ip) ;
+
+/* Between policy.c, which decides whose values count, and vars.c, which
+   knows the variables and what their values mean; nothing else uses these. */
+extern char const *const policy_vars[] ;  /* 0-terminated */
+extern unsigned int const policy_nvars ;
+extern char const *policy_val[] ;         /* the value of each, or 0 */
+extern char const *policy_from[] ;        /* where it came from, or 0 for the default */
+extern char policy_badfile[64] ;          /* the file an error names */
+extern int policy_find (char const *name, size_t len) ; /* the index of a variable, or -1 */
+extern int policy_interpret (policy *p) ; /* p from the values; 1, or 0 with p->bad, p->why */
 
 #endif

@@ -7,6 +7,7 @@
 #define SPAMPOLICY_H
 
 #include <stdint.h>
+#include <skalibs/cdb.h>
 
 #include "queue/envelope.h"
 #include "policy/policy.h"
@@ -31,6 +32,9 @@ struct spamrule_s
   unsigned int hasrefuse : 1 ;  /* refuse from this score on (else never by score) */
   int32_t tag ;                 /* thousandths */
   int32_t refuse ;              /* thousandths */
+  char const *settings ;        /* QHPSISPAMSETTINGS of the rule, or 0 */
+  char const *user ;            /* QHPSISPAMUSER of the rule: %l, %a, a name, or 0 */
+  uint32_t nrcpt ;              /* how many recipients have this rule */
 } ;
 
 typedef struct spampolicy_s spampolicy ;
@@ -44,16 +48,34 @@ struct spampolicy_s
   char const *authuser ;        /* the SMTP AUTH user a trusted front end exported, or 0 */
   spamrule *rules ;             /* one per distinct rule among the recipients */
   uint32_t nrules ;
+  char *own ;                   /* the user when it is a recipient's address or local part */
+  char const *why ;             /* on EPROTO: what is wrong with control/qhpsispam.cdb */
+  cdb map ;                     /* the rules' strings point into it */
 } ;
-#define SPAMPOLICY_ZERO { .score = 0 }
+#define SPAMPOLICY_ZERO { .score = 0, .map = CDB_ZERO }
 
-/* Fills sp for envelope e under policy p. 1, or 0 with errno set (and
-   p's bad/why untouched): ENOMEM, or EPROTO for an unusable
-   control/qhpsispam.cdb, which the caller turns into QQ_CONFIG. */
+/* Fills sp for envelope e under policy p; the current directory is the
+   qmail home. Each recipient's rule: control/qhpsispam.cdb's entry for
+   the address (lowercased), else its domain, else each parent domain
+   written ".example.com", else the entry "" (the default), each set over
+   p's defaults; no entry, no cdb: p's defaults. Each distinct domain is
+   looked up once. The message is scored when any rule scores; settings
+   and user are the scored recipients' own when they all agree, else p's
+   (outbound mail: QHPSISPAMOUTSETTINGS when set). 1, or 0 with errno set:
+   ENOMEM, or EPROTO for an unusable control/qhpsispam.cdb (not root's,
+   writable by others, a symbolic link, not a cdb, damaged, a bad value),
+   which the caller turns into QQ_CONFIG; never "no policy". */
 extern int spampolicy_resolve (policy const *p, envelope const *e, spampolicy *sp) ;
 
 /* The action for the whole message, from a spam engine's result r
-   (QHPSI_CLEAN or QHPSI_SPAM, QHPSI_RESULT_SCORED) and the rules. */
+   (QHPSI_CLEAN or QHPSI_SPAM, QHPSI_RESULT_SCORED) and the rules of the
+   scored recipients: when no rule sets a threshold, what the engine says
+   (refuse, tempfail, blackhole, trap, tag). Else each rule alone: refuse
+   when its QHPSISPAMREFUSE is set and reached; tag when its QHPSISPAMTAG
+   is reached (without one: when the engine says spam); a rule without
+   thresholds: refuse when the engine says reject, tag when it says spam.
+   The message is refused only when every rule refuses; otherwise tagged
+   when any rule tags or refuses; otherwise ham. */
 extern enum spam_do spampolicy_decide (spampolicy const *sp, struct qhpsi_result const *r) ;
 
 extern void spampolicy_free (spampolicy *sp) ;

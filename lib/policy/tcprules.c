@@ -12,7 +12,7 @@
    count bounds the probe loop, and a count whose table wraps the 32-bit
    offsets would be circled 2^29 times). Every table of the header must fit,
    so a truncated file is damaged for every key, not only for some. */
-static int tables_fit (cdb const *c)
+int tcprules_sane (cdb const *c)
 {
   if (c->size < 2048) return 0 ;
   for (unsigned int i = 0 ; i < 256 ; i++)
@@ -25,7 +25,7 @@ static int tables_fit (cdb const *c)
   return 1 ;
 }
 
-static int find (cdb const *c, char const *key, size_t len, cdb_data *rule)
+int tcprules_find (cdb const *c, char const *key, size_t len, cdb_data *rule)
 {
   uint64_t off ;
   int r ;
@@ -42,20 +42,20 @@ int tcprules_match (cdb const *c, char const *ip, cdb_data *rule)
 {
   size_t len = strlen(ip) ;
   int r ;
-  if (!tables_fit(c)) return (errno = EPROTO, -1) ;
+  if (!tcprules_sane(c)) return (errno = EPROTO, -1) ;
   /* no tcprules key is this long; treat it as a miss, not a truncated key */
-  if (len > 0xffffU) return find(c, "", 0, rule) ;
-  r = find(c, ip, len, rule) ;
+  if (len > 0xffffU) return tcprules_find(c, "", 0, rule) ;
+  r = tcprules_find(c, ip, len, rule) ;
   if (r) return r ;
   /* tcpserver tries every prefix that ends in a dot, longest first; an
      address without dots (IPv6) goes straight to the default */
   for (; len ; len--)
     if (ip[len-1] == '.')
     {
-      r = find(c, ip, len, rule) ;
+      r = tcprules_find(c, ip, len, rule) ;
       if (r) return r ;
     }
-  return find(c, "", 0, rule) ;
+  return tcprules_find(c, "", 0, rule) ;
 }
 
 /* the entry at *pos, its length in *n; advances *pos past its NUL */

@@ -16,6 +16,15 @@
    rule not inside the file. */
 extern int tcprules_match (cdb const *c, char const *ip, cdb_data *rule) ;
 
+/* 1 if every hash table of c's header lies inside the file: a cdb that
+   fails this is damaged for every key. tcprules_match checks it itself. */
+extern int tcprules_sane (cdb const *c) ;
+
+/* One key, exactly: 1 and *rule (checked to lie inside the file), 0 if
+   absent, -1 (errno EPROTO) if the cdb is damaged. Check tcprules_sane
+   first. */
+extern int tcprules_find (cdb const *c, char const *key, size_t len, cdb_data *rule) ;
+
 /* Walks the environment entries of a rule: returns 1 and points name/value
    at the next "+VAR=value" entry (from *pos, which it advances; start at 0),
    0 at the end, -1 (errno EPROTO) if malformed. The format has no entries

@@ -48,6 +48,17 @@ static int htmltop (char const *title, report_count *v, unsigned int n, unsigned
   return put("</table>\n") ;
 }
 
+static int spamrows (report const *r)
+{
+  char p50[32], p95[32] ;
+  if (!r->spamchecks) return 1 ;
+  return row("spam checks", r->spamchecks) && row("ham", r->spamham) && row("spam", r->spamspam)
+    && row("spam engine errors", r->spamerror) && row("scored", r->scoren)
+    && put("<tr><td>spam score p50</td><td class=\"n\">") && put(report_scorepct(r, 50, p50, sizeof p50))
+    && put("</td></tr>\n<tr><td>spam score p95</td><td class=\"n\">") && put(report_scorepct(r, 95, p95, sizeof p95))
+    && put("</td></tr>\n") ;
+}
+
 /* a chart: n bars of a (and b drawn over them), labelled by label(i) */
 typedef struct chart_s chart ;
 struct chart_s
@@ -245,12 +256,14 @@ int report_html (report *r, unsigned int n)
      || !row("forwarded", r->forwarded) || !row("tempfailed", r->tempfailed) || !row("quarantined", r->quarantined)
      || (r->sealed && !row("forwards judged before", r->sealed)) || (r->selftests && !row("self-test probes", r->selftests))
      || !row("scan ms p50", report_pct(r, 50)) || !row("scan ms p95", report_pct(r, 95)) || !row("scan ms p99", report_pct(r, 99))
+     || !spamrows(r)
      || !row("malformed lines skipped", r->malformed) || !row("other lines", r->otherlines) || !row("files read", r->files)
      || !put("</table>\n")
      || !drawchart(&hc) || !drawchart(&mc)
      || !htmltop("signatures", r->sigs, r->nsigs, n, "")
      || !htmltop("client IPs by infected", r->ips, r->nips, n, "")
      || !htmltop("senders by infected", r->senders, r->nsenders, n, "")
+     || (r->spamchecks && !htmltop("spam by action", r->spamactions, r->nspamactions, n, ""))
      || (r->nhosts && !htmltop("scanner hosts", r->hosts, r->nhosts, n, "<tr><th>messages</th><th>errors</th><th>host</th></tr>\n"))
      || !put("</body></html>\n")) return 0 ;
   }

@@ -54,9 +54,29 @@ static int number (lfield const *f, uint64_t *u)
 }
 
 static char const *const keys[] =
-  { "qp", "ip", "from", "rcpts", "rcpt", "msgid", "size", "route", "verdict", "signature", "error", "action", "ms", "qid", "host" } ;
+  { "qp", "ip", "from", "rcpts", "rcpt", "msgid", "size", "route", "verdict", "signature", "error", "action", "ms", "qid", "host",
+    "spam", "score" } ;
 #define NKEYS (sizeof keys / sizeof *keys)
-enum { K_QP, K_IP, K_FROM, K_RCPTS, K_RCPT, K_MSGID, K_SIZE, K_ROUTE, K_VERDICT, K_SIG, K_ERROR, K_ACTION, K_MS, K_QID, K_HOST } ;
+enum { K_QP, K_IP, K_FROM, K_RCPTS, K_RCPT, K_MSGID, K_SIZE, K_ROUTE, K_VERDICT, K_SIG, K_ERROR, K_ACTION, K_MS, K_QID, K_HOST,
+  K_SPAM, K_SCORE } ;
+
+/* "-0.10", "1000.00", "7": hundredths */
+static int score (lfield const *f, int64_t *v)
+{
+  int neg = f->len && f->s[0] == '-' ;
+  size_t i = neg, dec = 0 ;
+  int64_t n = 0 ;
+  if (i >= f->len || f->len > 16) return 0 ;
+  for (; i < f->len && f->s[i] >= '0' && f->s[i] <= '9' ; i++) n = n * 10 + (f->s[i] - '0') ;
+  if (i == (size_t)neg) return 0 ;
+  n *= 100 ;
+  if (i < f->len && f->s[i] == '.')
+    for (i++ ; i < f->len && f->s[i] >= '0' && f->s[i] <= '9' && dec < 2 ; i++, dec++)
+      n += (f->s[i] - '0') * (dec ? 1 : 10) ;
+  if (i != f->len) return 0 ;
+  *v = neg ? -n : n ;
+  return 1 ;
+}
 
 int logline_parse (char const *s, size_t len, logline *l)
 {
@@ -91,6 +111,7 @@ int logline_parse (char const *s, size_t len, logline *l)
    || !number(&f[K_SIZE], &l->size) || !number(&f[K_MS], &l->ms)) return LOGLINE_MALFORMED ;
   l->ip = f[K_IP] ; l->from = f[K_FROM] ; l->route = f[K_ROUTE] ; l->verdict = f[K_VERDICT] ;
   l->signature = f[K_SIG] ; l->error = f[K_ERROR] ; l->action = f[K_ACTION] ;
-  l->qid = f[K_QID] ; l->host = f[K_HOST] ;
+  l->qid = f[K_QID] ; l->host = f[K_HOST] ; l->spam = f[K_SPAM] ;
+  if (f[K_SCORE].s) { if (!score(&f[K_SCORE], &l->score)) return LOGLINE_MALFORMED ; l->scored = 1 ; }
   return LOGLINE_QHPSI ;
 }

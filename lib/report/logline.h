@@ -21,7 +21,10 @@ struct logline_s
 {
   logstamp t ;
   lfield ip, from, route, verdict, signature, error, action, qid, host ;
+  lfield spam ;            /* ham, spam or error, when a spam engine ran; else empty */
   uint64_t size, ms ;
+  int64_t score ;          /* the spam score in hundredths, when scored */
+  unsigned int scored : 1 ;
 } ;
 
 enum { LOGLINE_QHPSI, LOGLINE_OTHER, LOGLINE_MALFORMED } ;
@@ -34,7 +37,8 @@ extern int logstamp_cmp (logstamp const *a, logstamp const *b) ;
    fields point into s), LOGLINE_OTHER for a stamped line of another
    program (l->t set), LOGLINE_MALFORMED for an unstamped line or a
    qhpsi line that lacks a key or has a bad number. Keys are found by
-   name, so a key added to the line (host=, ...) breaks nothing. */
+   name, so a key added to the line (host=, ...) breaks nothing. A
+   score= that is not a number with at most two decimals is malformed. */
 extern int logline_parse (char const *s, size_t len, logline *l) ;
 
 /* field equals the literal */

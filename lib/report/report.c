@@ -26,7 +26,8 @@ void report_free (report *r)
 {
   freecounts(r->sigs, r->nsigs) ; freecounts(r->ips, r->nips) ;
   freecounts(r->senders, r->nsenders) ; freecounts(r->hosts, r->nhosts) ;
-  free(r->ms) ; free(r->srcs) ;
+  freecounts(r->spamactions, r->nspamactions) ;
+  free(r->ms) ; free(r->srcs) ; free(r->scores) ;
   report_init(r, r->start, r->end) ;
 }
 
@@ -74,6 +75,29 @@ static int contains (lfield const *f, char const *w)
   return 0 ;
 }
 
+/* a line whose message a spam engine saw (spam=) */
+static int spamline (report *r, logline const *l)
+{
+  r->spamchecks++ ;
+  if (lfield_is(&l->spam, "ham")) r->spamham++ ;
+  else if (lfield_is(&l->spam, "error")) r->spamerror++ ;
+  else if (lfield_is(&l->spam, "spam"))
+  {
+    r->spamspam++ ;
+    if (!bump(&r->spamactions, &r->nspamactions, &l->action, 0)) return 0 ;
+  }
+  if (!l->scored) return 1 ;
+  if (r->scoren == r->scorea)
+  {
+    uint64_t na = r->scorea ? r->scorea * 2 : 1024 ;
+    int64_t *w = realloc(r->scores, na * sizeof *w) ;
+    if (!w) return 0 ;
+    r->scores = w ; r->scorea = na ;
+  }
+  r->scores[r->scoren++] = l->score ;
+  return 1 ;
+}
+
 int report_line (report *r, char const *s, size_t len)
 {
   logline l ;
@@ -114,6 +138,7 @@ int report_line (report *r, char const *s, size_t len)
   else if (lfield_is(&l.action, "forward")) r->forwarded++ ;
   else if (lfield_is(&l.action, "tempfail")) r->tempfailed++ ;
   if (l.qid.len) r->quarantined++ ;
+  if (l.spam.s && !spamline(r, &l)) return 0 ;
   if (r->msn == r->msa)
   {
     uint64_t na = r->msa ? r->msa * 2 : 4096 ;
@@ -170,9 +195,16 @@ static int cmpu32 (void const *a, void const *b)
   return x < y ? -1 : x > y ;
 }
 
+static int cmpi64 (void const *a, void const *b)
+{
+  int64_t x = *(int64_t const *)a, y = *(int64_t const *)b ;
+  return x < y ? -1 : x > y ;
+}
+
 void report_sort (report *r)
 {
   if (r->msn) qsort(r->ms, r->msn, sizeof *r->ms, &cmpu32) ;  /* ms is null while empty */
+  if (r->scoren) qsort(r->scores, r->scoren, sizeof *r->scores, &cmpi64) ;
 }
 
 static int cmpcount (void const *a, void const *b)
@@ -195,6 +227,18 @@ uint32_t report_pct (report const *r, unsigned int p)
   k = (r->msn * p + 99) / 100 ;
   if (k) k-- ;
   return r->ms[k] ;
+}
+
+char const *report_scorepct (report const *r, unsigned int p, char *buf, size_t len)
+{
+  uint64_t k = (r->scoren * p + 99) / 100 ;
+  int64_t v, a ;
+  if (!r->scoren) { snprintf(buf, len, "-") ; return buf ; }
+  if (k) k-- ;
+  v = r->scores[k] ;
+  a = v < 0 ? -v : v ;
+  snprintf(buf, len, "%s%lld.%02lld", v < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100)) ;
+  return buf ;
 }
 
 static int put (char const *s) { return buffer_puts(buffer_1, s) >= 0 ; }
@@ -256,6 +300,18 @@ static int coverage (report const *r)
   return 1 ;
 }
 
+/* the spam engines' figures, when one ran */
+static int spam (report *r, unsigned int n)
+{
+  char p50[32], p95[32] ;
+  if (!r->spamchecks) return 1 ;
+  return putnum("spam checks: ", r->spamchecks) && putnum("  ham: ", r->spamham) && putnum("  spam: ", r->spamspam)
+    && putnum("  spam engine errors: ", r->spamerror) && putnum("  scored: ", r->scoren)
+    && put("  score p50: ") && put(report_scorepct(r, 50, p50, sizeof p50)) && put("\n")
+    && put("  score p95: ") && put(report_scorepct(r, 95, p95, sizeof p95)) && put("\n")
+    && top("spam by action:\n", r->spamactions, r->nspamactions, n, 0) ;
+}
+
 int report_print (report *r, int mail, unsigned int n)
 {
   char day[32], a[32], b[32] ;
@@ -286,6 +342,7 @@ int report_print (report *r, int mail, unsigned int n)
    || !putnum("scan ms p50: ", report_pct(r, 50))
    || !putnum("scan ms p95: ", report_pct(r, 95))
    || !putnum("scan ms p99: ", report_pct(r, 99))
+   || !spam(r, n)
    || !put("\n")
    || !top("signatures:\n", r->sigs, r->nsigs, n, 0)
    || !top("client IPs by infected:\n", r->ips, r->nips, n, 0)

@@ -31,6 +31,10 @@ struct report_s
   unsigned int nsigs, nips, nsenders, nhosts ;
   report_src *srcs ; unsigned int nsrcs ;
   uint64_t hourmsg[REPORT_HOURS], hourinf[REPORT_HOURS] ;
+  /* lines with spam=: ham, spam (by action), the engine's errors; scores in hundredths */
+  uint64_t spamchecks, spamham, spamspam, spamerror ;
+  report_count *spamactions ; unsigned int nspamactions ;
+  int64_t *scores ; uint64_t scoren, scorea ;
 } ;
 
 extern void report_init (report *, time_t, time_t) ;
@@ -47,6 +51,8 @@ extern int report_live (report *, unsigned int, int) ;
 /* for the writers: sorts the scan times, a percentile of them, top-N order */
 extern void report_sort (report *) ;
 extern uint32_t report_pct (report const *, unsigned int) ;
+/* a percentile of the spam scores, as the log writes them ("3.20"), into buf */
+extern char const *report_scorepct (report const *, unsigned int, char *, size_t) ;
 extern void report_top (report_count *, unsigned int) ;
 /* s on stdout, a byte that is not printable ASCII as '?' */
 extern int report_putclean (char const *s) ;

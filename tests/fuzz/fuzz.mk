@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts hoststate tcprules headerscan encode store logline mime seal rulesfile logparse archive
+FUZZTARGETS ?= envelope template clamdreply clamdhosts hoststate tcprules headerscan encode store logline mime seal rulesfile logparse archive spamrules
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -23,6 +23,10 @@ $(FUZZOBJ)/fuzz-tcprules: $(FUZZOBJ)/policy/tcprules.o
 $(FUZZOBJ)/fuzz-headerscan: $(FUZZOBJ)/quarantine/maildir.o
 FUZZMIME = $(addprefix $(FUZZOBJ)/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o)
 $(FUZZOBJ)/fuzz-mime: $(FUZZMIME)
+# the spam rules: the compiler, and the reader as qmail-queue runs it
+$(FUZZOBJ)/fuzz-spamrules: $(addprefix $(FUZZOBJ)/policy/,spampolicy.o spamrules.o spamscore.o tcprules.o policy.o vars.o names.o) \
+	$(addprefix $(FUZZOBJ)/queue/,paths.o envelope.o xtext.o) $(FUZZOBJ)/quarantine/store.o \
+	$(addprefix $(FUZZOBJ)/inspect/,inspect.o zip.o inflate.o uudecode.o) $(FUZZMIME)
 # the loader and matcher as the plugin links them (RULESRTLIBS)
 $(FUZZOBJ)/fuzz-rulesfile: $(FUZZOBJ)/rules/rules.o $(FUZZMIME)
 FUZZLIBS_rulesfile = $(RULESRTLIBS)
