@@ -125,6 +125,22 @@ void net_pool_answered (net_pool *p, unsigned int i)
   if (p->dir[0] && p->st[i].fails && p->st[i].mine) net_state_mark(p->dir, p->host + i, 0, wallclock()) ;
 }
 
+enum net_asked net_pool_run (net_pool *p, uint64_t deadline, net_ask_fn *ask, void *ctx, unsigned int *i)
+{
+  int fd ;
+  while ((fd = net_pool_connect(p, deadline, i)) >= 0)
+  {
+    char why[NET_ERRLEN] = "failed" ;
+    enum net_asked a = ask(fd, p->host + *i, net_pool_deadline(p, deadline), why, ctx) ;
+    close(fd) ;
+    if (a == NET_LOCAL) return a ;
+    if (a == NET_ANSWERED) { net_pool_answered(p, *i) ; return a ; }
+    why[NET_ERRLEN - 1] = 0 ;
+    net_pool_failed(p, *i, why) ;
+  }
+  return NET_FAILED ;
+}
+
 int net_pool_show (char const *list, uint16_t defport, stralloc *out)
 {
   net_pool *p = malloc(sizeof *p) ;

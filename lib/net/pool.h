@@ -53,6 +53,19 @@ extern uint64_t net_pool_deadline (net_pool const *p, uint64_t deadline) ;
 extern void net_pool_failed (net_pool *p, unsigned int i, char const *why) ;
 extern void net_pool_answered (net_pool *p, unsigned int i) ;
 
+/* The request loop of a pooled client: connects to each host in the
+   pool's order and calls ask with the socket, the host, the deadline for
+   it (net_pool_deadline) and ctx. ask closes nothing and returns
+   NET_ANSWERED (final: the host answered, even with an error), NET_FAILED
+   (the next host may do better; why, NET_ERRLEN bytes, says what went
+   wrong, without the host's name) or NET_LOCAL (final: this side failed).
+   The socket is closed, the host's state kept, and *i set to the host
+   that answered. Returns the last ask's value, or NET_FAILED when no host
+   is left or the deadline passed (p->err names the last failure). */
+enum net_asked { NET_ANSWERED, NET_FAILED, NET_LOCAL } ;
+typedef enum net_asked net_ask_fn (int fd, net_host const *h, uint64_t deadline, char *why, void *ctx) ;
+extern enum net_asked net_pool_run (net_pool *p, uint64_t deadline, net_ask_fn *ask, void *ctx, unsigned int *i) ;
+
 /* For qhpsi-check: appends what net_state_show says of list's hosts, after
    a first line "pool: N hosts, connect timeout MS ms". 1, or 0 with errno
    (EINVAL: the list is wrong, say p->err; ENOMEM). */
