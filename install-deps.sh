@@ -16,10 +16,12 @@ run="clamav-daemon clamav-freshclam ucspi-tcp daemontools daemontools-run acl"
 # tnef (a TNEF reader the test streams are held against) for t-attachnames,
 # clang and its fuzzer runtime for make fuzz, chromium (a font, Mesa) to
 # render qhpsi-report -H, Prometheus's promtool and node_exporter for
-# qhpsi-metrics, tmux for qhpsi-top
+# qhpsi-metrics, tmux for qhpsi-top; SpamAssassin's spamd and spamc for
+# spamd.so (t-spamd, make bench)
 tests="clamav clamdscan mailfront swaks maildrop zip sharutils tnef python3 procps util-linux
   clang libclang-rt-14-dev chromium fonts-liberation libgl1-mesa-dri
-  prometheus prometheus-node-exporter tmux"
+  prometheus prometheus-node-exporter tmux
+  spamd spamc"
 
 case ${1:-} in
   '') pkgs="$build $run $tests" ;;
