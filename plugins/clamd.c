@@ -17,6 +17,7 @@
 #include "qhpsi-plugin.h"
 #include "net/conn.h"
 #include "net/pool.h"
+#include "net/stream.h"
 
 #define CLAMD_SOCKET_DEFAULT "/var/run/clamav/clamd.ctl"
 #define CLAMD_PORT_DEFAULT 3310
@@ -36,40 +37,6 @@ static void say (struct qhpsi_result *r, enum qhpsi_verdict v, char const *fmt, 
   va_start(ap, fmt) ;
   vsnprintf(r->text, sizeof r->text, fmt, ap) ;
   va_end(ap) ;
-}
-
-/* A reply quoted in an error text must not carry control bytes into logs. */
-static void printable (char *dst, size_t dstlen, char const *s, size_t len)
-{
-  size_t i = 0 ;
-  if (!dstlen) return ;
-  for (; i < len && i + 1 < dstlen ; i++)
-    dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?' ;
-  dst[i] = 0 ;
-}
-
-enum sent { SENT_ALL, SENT_EARLY, SENT_FAIL } ;
-
-/* Writes all of buf before deadline. Stops early (SENT_EARLY) when clamd has
-   something to say: it only speaks first to refuse, e.g. past StreamMaxLength,
-   and then closes, so its reply must be read rather than written over. */
-static enum sent send_all (int fd, char const *buf, size_t len, uint64_t deadline)
-{
-  while (len)
-  {
-    ssize_t n ;
-    int ev = net_wait(fd, POLLOUT | POLLIN, deadline) ;
-    if (!ev) return SENT_FAIL ;
-    if (ev & POLLIN) return SENT_EARLY ;
-    n = send(fd, buf, len, MSG_NOSIGNAL) ;
-    if (n < 0)
-    {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue ;
-      return SENT_FAIL ;
-    }
-    buf += n ; len -= (size_t)n ;
-  }
-  return SENT_ALL ;
 }
 
 enum got { GOT_REPLY, GOT_EOF, GOT_FAIL, GOT_TIMEOUT, GOT_GARBAGE } ;
@@ -141,7 +108,7 @@ static void parse_reply (char const *s, size_t len, char const *label, struct qh
       return ;
     }
   }
-  printable(quoted, sizeof quoted, s, len) ;
+  net_printable(quoted, sizeof quoted, s, len) ;
   say(r, QHPSI_ERROR, "clamd %s said: %s", label, quoted) ;
 }
 
@@ -160,7 +127,7 @@ static int judge (enum got g, char const *buf, size_t len, int early, char const
         say(r, QHPSI_ERROR, "clamd %s answered too early", label) ;
       return 1 ;
     case GOT_GARBAGE :
-      printable(quoted, sizeof quoted, buf, len) ;
+      net_printable(quoted, sizeof quoted, buf, len) ;
       say(r, QHPSI_ERROR, "clamd %s: bad reply: %s", label, quoted) ;
       return 1 ;
     case GOT_TIMEOUT :
@@ -187,8 +154,8 @@ static enum attempt fildes (struct qhpsi_message const *m, int fd, char const *l
   size_t len ;
   enum got g ;
   /* clamd wants the command first, then the fd on a later byte */
-  enum sent s = send_all(fd, "zFILDES", sizeof "zFILDES", deadline) ;
-  if (s == SENT_ALL)
+  enum net_sent s = net_send(fd, "zFILDES", sizeof "zFILDES", deadline) ;
+  if (s == NET_SENT_ALL)
   {
     memset(&msg, 0, sizeof msg) ;
     memset(&ctl, 0, sizeof ctl) ;
@@ -205,23 +172,23 @@ static enum attempt fildes (struct qhpsi_message const *m, int fd, char const *l
     {
       ssize_t n ;
       int ev = net_wait(fd, POLLOUT | POLLIN, deadline) ;
-      if (!ev) { s = SENT_FAIL ; break ; }
-      if (ev & POLLIN) { s = SENT_EARLY ; break ; }
+      if (!ev) { s = NET_SENT_FAIL ; break ; }
+      if (ev & POLLIN) { s = NET_SENT_EARLY ; break ; }
       n = sendmsg(fd, &msg, MSG_NOSIGNAL) ;
       if (n == 1) break ;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue ;
       if (n >= 0) errno = EPROTO ;
-      s = SENT_FAIL ;
+      s = NET_SENT_FAIL ;
       break ;
     }
   }
-  if (s == SENT_FAIL)
+  if (s == NET_SENT_FAIL)
   {
     say(r, QHPSI_ERROR, "clamd %s: write: %s", label, errno == ETIMEDOUT ? "timeout" : strerror(errno)) ;
     return ATTEMPT_FAILED ;
   }
   g = read_reply(fd, buf, &len, deadline) ;
-  return judge(g, buf, len, s == SENT_EARLY, label, r) ? ATTEMPT_ANSWERED : ATTEMPT_FAILED ;
+  return judge(g, buf, len, s == NET_SENT_EARLY, label, r) ? ATTEMPT_ANSWERED : ATTEMPT_FAILED ;
 }
 
 /* TCP: the message in chunks. A refusal (clamd closes after it) may cut
@@ -232,8 +199,8 @@ static enum attempt instream (struct qhpsi_message const *m, int fd, char const 
   uint64_t off = 0 ;
   size_t len ;
   enum got g ;
-  enum sent s = send_all(fd, "zINSTREAM", sizeof "zINSTREAM", deadline) ;
-  while (s == SENT_ALL)
+  enum net_sent s = net_send(fd, "zINSTREAM", sizeof "zINSTREAM", deadline) ;
+  while (s == NET_SENT_ALL)
   {
     uint64_t want = m->size - off > CHUNK ? CHUNK : m->size - off ;
     uint32_t nlen = htonl((uint32_t)want) ;
@@ -250,11 +217,11 @@ static enum attempt instream (struct qhpsi_message const *m, int fd, char const 
       got += (size_t)n ;
     }
     memcpy(chunk, &nlen, 4) ;
-    s = send_all(fd, chunk, 4 + want, deadline) ;
+    s = net_send(fd, chunk, 4 + want, deadline) ;
     if (!want) break ; /* that was the terminating empty chunk */
     off += want ;
   }
-  if (s == SENT_FAIL)
+  if (s == NET_SENT_FAIL)
   {
     int e = errno ;
     uint64_t soon = net_now_ms() + 100 ;
@@ -269,7 +236,7 @@ static enum attempt instream (struct qhpsi_message const *m, int fd, char const 
     return ATTEMPT_FAILED ;
   }
   g = read_reply(fd, buf, &len, deadline) ;
-  return judge(g, buf, len, s == SENT_EARLY, label, r) ? ATTEMPT_ANSWERED : ATTEMPT_FAILED ;
+  return judge(g, buf, len, s == NET_SENT_EARLY, label, r) ? ATTEMPT_ANSWERED : ATTEMPT_FAILED ;
 }
 
 /* text without its "clamd LABEL: ", which the pool puts back */

@@ -11,6 +11,7 @@
 # clamd_stop DIR             stop it (TERM, then KILL after 10 s)
 # clamd_pid DIR              its pid
 # clamd_stop_all             stop every instance started here (the EXIT trap does)
+# fake_server DIR MODE ADDR  the frame of a fake server (below)
 # fake_clamd DIR MODE ADDR   a fake clamd on ADDR (port or socket path) that
 #                            answers every request the MODE way, see below
 # free_ports N               N distinct free TCP ports on 127.0.0.1
@@ -138,14 +139,18 @@ EOF
 #   silent   read the request, never answer, keep the connection open
 #   close    close at once, before reading anything
 #   early    answer "stream: OK\0" at once, before reading anything, close
-fake_clamd() {
+# fake_server DIR MODE ADDR: runs the python fake server whose body is on
+# stdin in the background, after a prelude that sets mode, addr and d (DIR)
+# and listens on ls (ADDR: a port on 127.0.0.1 or a socket path); returns
+# once it listens. Its pid goes where clamd_stop looks.
+fake_server() {
   _d=$1
   mkdir -p "$_d" || return 1
   echo "$3" >"$_d/addr"
   rm -f "$_d/ready"
-  "$PYTHON" - "$2" "$3" "$_d/ready" >"$_d/clamd.out" 2>&1 <<'EOF' &
-import array, os, socket, struct, sys
-mode, addr, ready = sys.argv[1:4]
+  { cat <<'EOF'
+import os, socket, sys
+mode, addr, d = sys.argv[1:4]
 if addr.startswith('/'):
     ls = socket.socket(socket.AF_UNIX)
     ls.bind(addr)
@@ -154,7 +159,20 @@ else:
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(('127.0.0.1', int(addr)))
 ls.listen(16)
-open(ready, 'w').close()
+open(os.path.join(d, 'ready'), 'w').close()
+EOF
+    cat; } >"$_d/fake.py" || return 1
+  "$PYTHON" "$_d/fake.py" "$2" "$3" "$_d" >"$_d/clamd.out" 2>&1 &
+  echo $! >"$_d/clamd.bgpid"
+  clamd_dirs="$clamd_dirs $_d"
+  _i=0
+  while [ ! -e "$_d/ready" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+  [ -e "$_d/ready" ]
+}
+
+fake_clamd() {
+  fake_server "$@" <<'EOF'
+import array, struct
 held = []
 
 def readn(c, n):
@@ -201,11 +219,6 @@ while True:
         pass
     c.close()
 EOF
-  echo $! >"$_d/clamd.bgpid"
-  clamd_dirs="$clamd_dirs $_d"
-  _i=0
-  while [ ! -e "$_d/ready" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
-  [ -e "$_d/ready" ]
 }
 
 # The EICAR test string, built from two halves so that this file itself is not

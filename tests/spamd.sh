@@ -100,24 +100,9 @@ gtube() { printf '%s%s\n' 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-' 'ANTI-UB
 #   close    close at once, before reading anything
 #   early    the ham answer at once, before reading anything
 fake_spamd() {
-  _d=$1
-  mkdir -p "$_d" || return 1
-  echo "$3" >"$_d/addr"
-  rm -f "$_d/ready"
-  : >"$_d/requests"
-  : >"$_d/conns"
-  "$PYTHON" - "$2" "$3" "$_d" >"$_d/spamd.out" 2>&1 <<'EOF' &
-import os, socket, sys, time
-mode, addr, d = sys.argv[1:4]
-if addr.startswith('/'):
-    ls = socket.socket(socket.AF_UNIX)
-    ls.bind(addr)
-else:
-    ls = socket.socket()
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(('127.0.0.1', int(addr)))
-ls.listen(16)
-open(os.path.join(d, 'ready'), 'w').close()
+  mkdir -p "$1" && : >"$1/requests" && : >"$1/conns" || return 1
+  fake_server "$@" <<'EOF'
+import time
 held = []
 
 def request(c):
@@ -177,9 +162,4 @@ while True:
         pass
     c.close()
 EOF
-  echo $! >"$_d/clamd.bgpid"
-  clamd_dirs="$clamd_dirs $_d"
-  _i=0
-  while [ ! -e "$_d/ready" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
-  [ -e "$_d/ready" ]
 }
