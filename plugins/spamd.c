@@ -25,6 +25,7 @@
 #define CHUNK 65536
 #define REPLYMAX 16384 /* head and symbol list; a long list is a few hundred bytes */
 #define USERMAX 256
+#define MARGINMAX 2000 /* ms left to the caller at the end of the deadline */
 #define SCOREMAX 2000000 /* points: thousandths of it still fit an int32 */
 
 /* an error: whatever was parsed before it is no answer */
@@ -306,7 +307,10 @@ static void pool (struct qhpsi_message const *m, char const *list, uint64_t dead
 static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
 {
   char const *hosts = getenv("SPAMD_HOSTS") ;
-  uint64_t deadline = net_now_ms() + (m->timeout_ms ? m->timeout_ms : TIMEOUT_DEFAULT) ;
+  uint64_t t = m->timeout_ms ? m->timeout_ms : TIMEOUT_DEFAULT ;
+  /* answer before the caller's own deadline ends the scan: a timeout of
+     ours is the spam engine's error, under the spam failure policy */
+  uint64_t deadline = net_now_ms() + t - (t / 10 > MARGINMAX ? MARGINMAX : t / 10) ;
   say(r, "spamd: no verdict") ;
   if (m->spamuser && !fit_for_line(m->spamuser)) { say(r, "spamd: unusable user for User:") ; return ; }
   pool(m, hosts && *hosts ? hosts : SPAMD_DEFAULT, deadline, r) ;
