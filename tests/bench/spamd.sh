@@ -14,14 +14,14 @@ trap 'clamd_stop_all; rm -rf "$T"' EXIT
 BENCH=$TOP/tests/bench/qqbench
 QQ=$TOP/src/qmail-queue
 SPAMC=${SPAMC:-/usr/bin/spamc}
-for f in "$BENCH" "$QQ" "$TOP/plugins/spamd.so" "$SPAMD" "$SPAMC"; do
+for f in "$BENCH" "$QQ" "$TOP/plugins/spamd.so" "$TOP/tests/plugins/fake.so" "$SPAMD" "$SPAMC"; do
   [ -x "$f" ] || [ -f "$f" ] || { echo "bench: missing $f" >&2; exit 111; }
 done
 
 H=$T/home
 "$TOP/src/qhpsi-mkqueue" -n "$H" >/dev/null || exit 111
 mkdir -p "$H/bin" "$H/plugins"
-cp "$TOP/src/qhpsi" "$H/bin/" && cp "$TOP/plugins/spamd.so" "$H/plugins/" || exit 111
+cp "$TOP/src/qhpsi" "$H/bin/" && cp "$TOP/plugins/spamd.so" "$TOP/tests/plugins/fake.so" "$H/plugins/" || exit 111
 chmod 755 "$H/plugins"; chmod 644 "$H"/plugins/*
 export QMAILHOME=$H
 
@@ -77,4 +77,8 @@ round s "$SOCK" "(s6) spamd.so TCP in-process|QHPSI=plugin:spamd.so|QHPSIHELPER=
 fake_spamd "$T/fake" ham "$T/fake.sock" || { echo "bench: the fake spamd did not start" >&2; exit 111; }
 echo
 echo "== the same against a fake spamd that answers at once, $RUNS runs per configuration"
-round f "$T/fake.sock"
+# (f6): a plugin that asks no server, for what loading and running any
+# plugin costs qmail-queue
+round f "$T/fake.sock" '(f6) fake.so in-process|QHPSI=plugin:fake.so|QHPSIHELPER=0'
+f6=$(med "$T/out.f" '(f6) fake.so in-process')
+echo "(f3)-(f6)        = $(awk -v a="$p" -v b="$f6" 'BEGIN { printf "%.3f", a - b }') ms: spamd.so's round trip and the spam fields, past any plugin"
