@@ -226,34 +226,13 @@ struct request
   char *buf ;
 } ;
 
-/* One request to one host: the head, the message, the reply. A reply,
-   even a bad one, is final (every host would be asked the same). */
-static enum net_asked ask (int fd, net_host const *h, uint64_t deadline, char *why, void *ctx)
+/* The reply on fd, read into buf (REPLYMAX bytes): the result in r
+   and NET_ANSWERED, or NET_FAILED with why. early: spamd spoke before it
+   had the whole message. */
+static enum net_asked answer (int fd, char *buf, char const *label, int early, uint64_t deadline, char *why, struct qhpsi_result *r)
 {
-  struct request const *q = ctx ;
-  struct qhpsi_message const *m = q->m ;
-  struct qhpsi_result *r = q->r ;
-  char *buf = q->buf ;
-  char const *label = h->label ;
-  char head[96 + USERMAX] ;
   size_t len, headlen = 0, clen = 0 ;
-  int n ;
-  enum net_sent s ;
-  enum net_got g ;
-  if (m->spamuser)
-    n = snprintf(head, sizeof head, "SYMBOLS SPAMC/1.5\r\nContent-length: %llu\r\nUser: %s\r\n\r\n", (unsigned long long)m->size, m->spamuser) ;
-  else
-    n = snprintf(head, sizeof head, "SYMBOLS SPAMC/1.5\r\nContent-length: %llu\r\n\r\n", (unsigned long long)m->size) ;
-  s = net_send(fd, head, (size_t)n, deadline) ;
-  if (s == NET_SENT_ALL) s = net_send_file(fd, m->fd, m->size, buf, CHUNK, deadline) ;
-  if (s == NET_SENT_LOCAL)
-  {
-    say(r, "read message: %s", errno == ENODATA ? "shorter than its size" : strerror(errno)) ;
-    return NET_LOCAL ;
-  }
-  if (s == NET_SENT_FAIL) return failed(why, "write: ", errno) ;
-  if (s == NET_SENT_ALL) shutdown(fd, SHUT_WR) ; /* as spamc does: nothing more comes */
-  g = net_read_head(fd, buf, REPLYMAX, &len, &headlen, deadline) ;
+  enum net_got g = net_read_head(fd, buf, REPLYMAX, &len, &headlen, deadline) ;
   if (g == NET_GOT_FAIL) return failed(why, "", errno) ;
   if (g == NET_GOT_EOF && !len) return failed(why, "closed without a reply", 0) ;
   if (g == NET_GOT_FULL) say(r, "spamd %s: reply too long", label) ;
@@ -264,7 +243,7 @@ static enum net_asked ask (int fd, net_host const *h, uint64_t deadline, char *w
     if (parse_head(buf, len, label, &clen, r)) say(r, "spamd %s: reply cut short", label) ;
   }
   else if (!parse_head(buf, headlen, label, &clen, r)) ;
-  else if (s == NET_SENT_EARLY) say(r, "spamd %s: answered before it had the message", label) ;
+  else if (early) say(r, "spamd %s: answered before it had the message", label) ;
   else if (headlen + clen > REPLYMAX) say(r, "spamd %s: reply too long", label) ;
   else if (len > headlen + clen) say(r, "spamd %s: more than Content-length", label) ;
   else if ((g = net_read_more(fd, buf, headlen + clen, &len, deadline)) == NET_GOT_FAIL) return failed(why, "", errno) ;
@@ -277,6 +256,31 @@ static enum net_asked ask (int fd, net_host const *h, uint64_t deadline, char *w
     r->text[0] = 0 ;
   }
   return NET_ANSWERED ;
+}
+
+/* One request to one host: the head, the message, the reply. A reply,
+   even a bad one, is final (every host would be asked the same). */
+static enum net_asked ask (int fd, net_host const *h, uint64_t deadline, char *why, void *ctx)
+{
+  struct request const *q = ctx ;
+  struct qhpsi_message const *m = q->m ;
+  char head[96 + USERMAX] ;
+  int n ;
+  enum net_sent s ;
+  if (m->spamuser)
+    n = snprintf(head, sizeof head, "SYMBOLS SPAMC/1.5\r\nContent-length: %llu\r\nUser: %s\r\n\r\n", (unsigned long long)m->size, m->spamuser) ;
+  else
+    n = snprintf(head, sizeof head, "SYMBOLS SPAMC/1.5\r\nContent-length: %llu\r\n\r\n", (unsigned long long)m->size) ;
+  s = net_send(fd, head, (size_t)n, deadline) ;
+  if (s == NET_SENT_ALL) s = net_send_file(fd, m->fd, m->size, q->buf, CHUNK, deadline) ;
+  if (s == NET_SENT_LOCAL)
+  {
+    say(q->r, "read message: %s", errno == ENODATA ? "shorter than its size" : strerror(errno)) ;
+    return NET_LOCAL ;
+  }
+  if (s == NET_SENT_FAIL) return failed(why, "write: ", errno) ;
+  if (s == NET_SENT_ALL) shutdown(fd, SHUT_WR) ; /* as spamc does: nothing more comes */
+  return answer(fd, q->buf, h->label, s == NET_SENT_EARLY, deadline, why, q->r) ;
 }
 
 /* Asks the hosts of list in the pool's order until one answers. */

@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts hoststate tcprules headerscan encode store logline mime seal rulesfile logparse archive spamrules
+FUZZTARGETS ?= envelope template clamdreply clamdhosts hoststate tcprules headerscan encode store logline mime seal rulesfile logparse archive spamrules spamdreply
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -31,9 +31,10 @@ $(FUZZOBJ)/fuzz-spamrules: $(addprefix $(FUZZOBJ)/policy/,spampolicy.o spamrules
 $(FUZZOBJ)/fuzz-rulesfile: $(FUZZOBJ)/rules/rules.o $(FUZZMIME)
 FUZZLIBS_rulesfile = $(RULESRTLIBS)
 # the clamd plugin with the network module; clamdhosts brings its own conn.c
-NETFUZZ = $(addprefix $(FUZZOBJ)/net/,host.o pool.o state.o) $(FUZZOBJ)/queue/paths.o
+NETFUZZ = $(addprefix $(FUZZOBJ)/net/,host.o pool.o state.o stream.o) $(FUZZOBJ)/queue/paths.o
 $(FUZZOBJ)/fuzz-clamdreply: plugins/clamd.c $(NETFUZZ) $(FUZZOBJ)/net/conn.o
 $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c lib/net/conn.c $(NETFUZZ)
+$(FUZZOBJ)/fuzz-spamdreply: plugins/spamd.c $(NETFUZZ) $(FUZZOBJ)/net/conn.o
 $(FUZZOBJ)/fuzz-hoststate: $(NETFUZZ) $(FUZZOBJ)/net/conn.o
 $(FUZZOBJ)/fuzz-archive: $(addprefix $(FUZZOBJ)/inspect/,zip.o inflate.o uudecode.o)
 $(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/scan/msgid.o $(FUZZOBJ)/scan/verdict.o $(FUZZOBJ)/queue/xtext.o
