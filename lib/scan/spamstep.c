@@ -108,7 +108,7 @@ int spamstep_finish (spamstep *s, queue *q, policy const *p, envelope const *e, 
   if (keep)
   {
     char sig[32], sc[16] ;
-    snprintf(sig, sizeof sig, "score=%s", spamhdr_score(sc, s->r.score)) ;
+    snprintf(sig, sizeof sig, "score:%s", spamhdr_score(sc, s->r.score)) ;
     if (!keep_copy(q, p, e, &s->r, "spam", sig, "trap", 0, hdr, id, qerr, sizeof qerr))
     {
       l->action = "tempfail" ; l->qerr = qerr ;
