@@ -53,6 +53,14 @@ static int32_t required (spamstep const *s)
   return 0 ;
 }
 
+/* a failure of ours, after the scan: deferred, and the log says so */
+static int defer (verdict_logline *l, int code)
+{
+  l->action = "tempfail" ;
+  verdict_log(l) ;
+  return code ;
+}
+
 /* the exit is the engines': r says so for the reply on fd 6 */
 static int theirs (spamstep const *s, struct qhpsi_result *r, int code)
 {
@@ -80,7 +88,7 @@ int spamstep_finish (spamstep *s, queue *q, policy const *p, envelope const *e, 
       return theirs(s, r, QQ_SCANERROR) ;
     }
     l->action = "accept" ;
-    if (!spamhdr_notscored(hdr)) return QQ_NOMEM ;
+    if (!spamhdr_notscored(hdr)) return defer(l, QQ_NOMEM) ;
   }
   else
   {
@@ -100,20 +108,19 @@ int spamstep_finish (spamstep *s, queue *q, policy const *p, envelope const *e, 
       verdict_log(l) ;
       return ret ;
     }
-    if (!spamhdr_write(hdr, &s->r, d == SPAM_TAG || d == SPAM_TRAP, required(s))) return QQ_NOMEM ;
+    if (!spamhdr_write(hdr, &s->r, d == SPAM_TAG || d == SPAM_TRAP, required(s))) return defer(l, QQ_NOMEM) ;
   }
   /* ours are the only ones a line-anchored match finds: the sender's are
      renamed in the file, which nobody else sees yet */
-  if (spamhdr_rename(q->messfd, q->messlen) < 0) return QQ_WRITE ;
+  if (spamhdr_rename(q->messfd, q->messlen) < 0) return defer(l, QQ_WRITE) ;
   if (keep)
   {
     char sig[32], sc[16] ;
     snprintf(sig, sizeof sig, "score:%s", spamhdr_score(sc, s->r.score)) ;
     if (!keep_copy(q, p, e, &s->r, "spam", sig, "trap", 0, hdr, id, qerr, sizeof qerr))
     {
-      l->action = "tempfail" ; l->qerr = qerr ;
-      verdict_log(l) ;
-      return QQ_WRITE ;
+      l->qerr = qerr ;
+      return defer(l, QQ_WRITE) ;
     }
     l->qid = id ;
     verdict_log(l) ;
@@ -121,7 +128,7 @@ int spamstep_finish (spamstep *s, queue *q, policy const *p, envelope const *e, 
   }
   /* the spam fields are in the sealed block: a message passed on keeps
      them as this server's */
-  if (key && !seal_make(key, hdr, "clean", q->start, q->messfd, q->messlen)) return QQ_NOMEM ;
+  if (key && !seal_make(key, hdr, "clean", q->start, q->messfd, q->messlen)) return defer(l, QQ_NOMEM) ;
   verdict_log(l) ;
   ret = queue_prefix(q, hdr->s, hdr->len) ;
   return ret ? ret : -1 ;
