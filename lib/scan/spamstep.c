@@ -14,6 +14,18 @@
 #include "scan/keep.h"
 #include "scan/spamhdr.h"
 #include "scan/spamstep.h"
+#include "scan/wire.h"
+
+/* a field the helper's envelope takes (wire.h): printable ASCII, not
+   empty, at most WIRE_FIELDMAX bytes; anything else is not passed on, in
+   either route */
+static char const *fieldok (char const *v)
+{
+  size_t n = 0 ;
+  if (!v) return 0 ;
+  for (; v[n] ; n++) if (n >= WIRE_FIELDMAX || v[n] < ' ' || v[n] > '~') return 0 ;
+  return n ? v : 0 ;
+}
 
 int spamstep_prepare (spamstep *s, policy const *p, envelope const *e, queue const *q, scanconf *c, verdict_logline *l)
 {
@@ -30,9 +42,9 @@ int spamstep_prepare (spamstep *s, policy const *p, envelope const *e, queue con
   }
   s->qid[uint64_fmt(s->qid, q->messnum)] = 0 ;
   c->f.qid = s->qid ;
-  c->f.authuser = s->sp.authuser ;
-  c->f.settings = s->sp.settings ;
-  c->f.spamuser = s->sp.user ;
+  c->f.authuser = fieldok(s->sp.authuser) ;
+  c->f.settings = fieldok(s->sp.settings) ;
+  c->f.spamuser = fieldok(s->sp.user) ;
   c->f.mflags = s->sp.outbound ? QHPSI_MESSAGE_OUTBOUND : 0 ;
   c->f.noscore = !s->sp.score ;
   c->spam = &s->r ;
