@@ -61,7 +61,7 @@ RULESRTLIBS = -lhs_runtime -lpcre2-8
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template tests/unit/net \
 	tests/unit/tcprules tests/unit/names tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime tests/unit/inspect \
-	tests/unit/seal tests/unit/alarm tests/unit/zip tests/unit/spampolicy tests/unit/stream
+	tests/unit/seal tests/unit/alarm tests/unit/zip tests/unit/spampolicy tests/unit/stream tests/unit/spamhdr
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi4.so \

@@ -42,7 +42,7 @@ int scanstep_customerr (policy const *p, int e, struct qhpsi_result const *r)
   {
     /* the spam engine's exits: its own reply text, or ours */
     if (e == QQ_SPAM) n = customreply(msg, sizeof msg, theirs ? r->reply : "", 'D', "message refused as spam (#5.7.1)") ;
-    else if (e == QQ_TEMPREFUSED) n = customreply(msg, sizeof msg, theirs ? r->reply : "", 'Z', "message temporarily refused, try again later (#4.7.1)") ;
+    else if (e == QQ_TEMPREFUSED) n = customreply(msg, sizeof msg, theirs ? r->reply : "", 'Z', "mail server temporarily rejected message (#4.3.0)") ;
     else if (e == QQ_SCANERROR) n = snprintf(msg, sizeof msg, "Zunable to run the spam scanner (#4.3.0)") ;
     else return e ;
     /* the exit says which: a reply's own code does not turn it around */

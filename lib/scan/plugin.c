@@ -69,10 +69,18 @@ int plugin_load (plugin *pl, char const *dir, char const *file, char const *lega
   return 1 ;
 }
 
+/* an error carries no score, tests or header fields */
+static void unscored (struct qhpsi_result *r)
+{
+  r->flags &= ~QHPSI_RESULT_SCORED ;
+  r->score = r->required = 0 ;
+  r->tests[0] = r->headers[0] = 0 ;
+}
+
 static void error (struct qhpsi_result *r, char const *why)
 {
   r->verdict = QHPSI_ERROR ;
-  r->flags &= ~QHPSI_RESULT_SCORED ;
+  unscored(r) ;
   snprintf(r->text, sizeof r->text, "%s", why) ;
 }
 
@@ -92,10 +100,11 @@ static void checkresult (plugin const *pl, struct qhpsi_result *r)
     r->score = r->required = 0 ;
     memset(r->tests, 0, sizeof r->tests) ;
     memset(r->headers, 0, sizeof r->headers) ;
-    if (r->verdict == QHPSI_SPAM) r->verdict = QHPSI_ERROR ;
     if (r->action > QHPSI_ACTION_TAG) r->action = QHPSI_ACTION_DEFAULT ;
   }
-  if (r->verdict != QHPSI_CLEAN && r->verdict != QHPSI_INFECTED && r->verdict != QHPSI_SPAM) r->verdict = QHPSI_ERROR ;
+  if (r->verdict != QHPSI_CLEAN && r->verdict != QHPSI_INFECTED && r->verdict != QHPSI_ERROR
+   && (r->verdict != QHPSI_SPAM || abi < 3))
+    error(r, "unknown verdict") ;
   r->reply[QHPSI_REPLYLEN - 1] = 0 ;
   r->tests[QHPSI_TESTSLEN - 1] = 0 ;
   r->headers[QHPSI_HEADERSLEN - 1] = 0 ;
@@ -107,12 +116,10 @@ static void checkresult (plugin const *pl, struct qhpsi_result *r)
   {
     /* only a spam engine scores, and only its fields reach the message */
     if (r->verdict == QHPSI_SPAM) { error(r, "plugin answered spam but is no spam engine") ; return ; }
-    r->score = r->required = 0 ;
-    r->tests[0] = r->headers[0] = 0 ;
-    r->flags &= ~QHPSI_RESULT_SCORED ;
+    unscored(r) ;
     return ;
   }
-  if (r->verdict == QHPSI_ERROR) return ;
+  if (r->verdict == QHPSI_ERROR) { unscored(r) ; return ; }
   if ((r->verdict == QHPSI_CLEAN || r->verdict == QHPSI_SPAM) && !(r->flags & QHPSI_RESULT_SCORED))
     error(r, "spam engine gave no score") ;
   else if (!spamhdr_testsok(r->tests)) error(r, "bad test names") ;

@@ -115,6 +115,55 @@ static void command (scanconf const *c, char const *path, int fd, struct qhpsi_r
   stralloc_free(&out) ;
 }
 
+/* A spam engine runs in a child of the runner with a deadline of its own,
+   short of the chain's by a quarter of the time left (at most SPAMRESERVE
+   ms): one that hangs is its own error, under the spam failure policy,
+   not the chain's timeout, which QHPSIFAIL decides. Its answer comes back
+   through the helper's answer format, checked as qmail-queue checks it. */
+#define SPAMRESERVE 1000
+static void spamengine (plugin const *pl, struct qhpsi_message const *msg, scanconf const *c, uint64_t deadline, struct qhpsi_result *r)
+{
+  stralloc out = STRALLOC_ZERO ;
+  struct qhpsi_result none ;
+  struct qhpsi_message m = *msg ;
+  uint64_t now = spawn_now(), left = deadline > now ? deadline - now : 0 ;
+  uint64_t until = now + left - (left / 4 < SPAMRESERVE ? left / 4 : SPAMRESERVE) ;
+  int p[2], wstat ;
+  pid_t pid ;
+  memset(r, 0, sizeof *r) ;
+  r->verdict = QHPSI_ERROR ;
+  if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) { snprintf(r->text, sizeof r->text, "unable to run the spam engine") ; return ; }
+  if (!pid)
+  {
+    struct qhpsi_result one, clean = { .verdict = QHPSI_CLEAN } ;
+    close(p[0]) ;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) _exit(111) ;
+    m.timeout_ms = until > now ? until - now : 1 ;
+    plugin_scan(pl, &m, c->rc, c->rn, &one) ;
+    /* a virus it finds is a virus: the answer's virus part */
+    _exit((one.verdict == QHPSI_INFECTED ? wire_report(p[1], &one, 0) : wire_report(p[1], &clean, &one)) ? 0 : 111) ;
+  }
+  close(p[1]) ;
+  /* the child is in our process group: it alone is killed */
+  switch (spawn_wait(pid, p[0], &out, WIRE_ANSWERMAX, until, 0, &wstat))
+  {
+    case 1 :
+      if (WIFEXITED(wstat) && !WEXITSTATUS(wstat) && wire_parse(out.s, out.len, &none, r))
+      {
+        if (none.verdict == QHPSI_INFECTED) { *r = none ; break ; }
+        if (none.verdict == QHPSI_CLEAN && scan_spamran(r)) break ;
+      }
+      memset(r, 0, sizeof *r) ;
+      r->verdict = QHPSI_ERROR ;
+      snprintf(r->text, sizeof r->text, "spam engine %s gave no answer", pl->name) ;
+      break ;
+    case 0 : snprintf(r->text, sizeof r->text, "spam engine %s timed out", pl->name) ; break ;
+    default : snprintf(r->text, sizeof r->text, "unable to wait for the spam engine") ; break ;
+  }
+  close(p[0]) ;
+  stralloc_free(&out) ;
+}
+
 /* Plugins may do anything with signals, alarms and children, and may
    check who owns their files (which a user namespace would hide): so the
    chain runs in a copy of this process (the runner) under another copy
@@ -158,7 +207,8 @@ static void watcher (plugin const *pl, unsigned int n, scanconf const *c, char c
       /* a spam engine runs when the policy scores and none has scored yet */
       if (engine && (!c->spam || c->f.noscore || spam.flags & QHPSI_RESULT_SCORED)) continue ;
       lseek(fd, 0, SEEK_SET) ;
-      plugin_scan(&pl[i], &m, c->rc, c->rn, &one) ;
+      if (engine) spamengine(&pl[i], &m, c, deadline, &one) ;
+      else plugin_scan(&pl[i], &m, c->rc, c->rn, &one) ;
       /* a spam engine's answer is kept apart and the chain goes on; a
          virus it finds is a virus */
       if (engine && one.verdict != QHPSI_INFECTED) { spam = one ; continue ; }

@@ -67,16 +67,16 @@ int spamhdr_testsok (char const *t)
 static int blank (char c) { return c == ' ' || c == '\t' ; }
 
 /* where the line from start may end: the last blank within SPAMHDR_LINE
-   bytes, else the first blank after; a blank past the name, with
-   something but blanks both before it on the line and after it in the
+   bytes, else the first blank after; a blank with something but blanks
+   between the colon or the line's start and it, and after it in the
    field. 0 when there is none. */
 static size_t breakat (char const *f, size_t start, size_t colon, size_t last)
 {
   size_t b = 0, i = start + 1 ;
-  int seen = start == 0 ;
+  int seen = 0 ;
   for (; i < last ; i++)
   {
-    if (!blank(f[i])) { seen = 1 ; continue ; }
+    if (!blank(f[i])) { seen |= i > colon ; continue ; }
     if (i <= colon || !seen) continue ;
     if (i - start > SPAMHDR_LINE && b) break ;
     b = i ;

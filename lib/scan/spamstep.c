@@ -14,6 +14,18 @@
 #include "scan/keep.h"
 #include "scan/spamhdr.h"
 #include "scan/spamstep.h"
+#include "scan/wire.h"
+
+/* a field the helper's envelope takes (wire.h): printable ASCII, not
+   empty, at most WIRE_FIELDMAX bytes; anything else is not passed on, in
+   either route */
+static char const *fieldok (char const *v)
+{
+  size_t n = 0 ;
+  if (!v) return 0 ;
+  for (; v[n] ; n++) if (n >= WIRE_FIELDMAX || v[n] < ' ' || v[n] > '~') return 0 ;
+  return n ? v : 0 ;
+}
 
 int spamstep_prepare (spamstep *s, policy const *p, envelope const *e, queue const *q, scanconf *c, verdict_logline *l)
 {
@@ -30,9 +42,9 @@ int spamstep_prepare (spamstep *s, policy const *p, envelope const *e, queue con
   }
   s->qid[uint64_fmt(s->qid, q->messnum)] = 0 ;
   c->f.qid = s->qid ;
-  c->f.authuser = s->sp.authuser ;
-  c->f.settings = s->sp.settings ;
-  c->f.spamuser = s->sp.user ;
+  c->f.authuser = fieldok(s->sp.authuser) ;
+  c->f.settings = fieldok(s->sp.settings) ;
+  c->f.spamuser = fieldok(s->sp.user) ;
   c->f.mflags = s->sp.outbound ? QHPSI_MESSAGE_OUTBOUND : 0 ;
   c->f.noscore = !s->sp.score ;
   c->spam = &s->r ;
@@ -51,6 +63,14 @@ static int32_t required (spamstep const *s)
   if (s->r.required) return s->r.required ;
   if (s->sp.nrules == 1 && s->sp.rules[0].hastag) return s->sp.rules[0].tag ;
   return 0 ;
+}
+
+/* a failure of ours, after the scan: deferred, and the log says so */
+static int defer (verdict_logline *l, int code)
+{
+  l->action = "tempfail" ;
+  verdict_log(l) ;
+  return code ;
 }
 
 /* the exit is the engines': r says so for the reply on fd 6 */
@@ -80,7 +100,7 @@ int spamstep_finish (spamstep *s, queue *q, policy const *p, envelope const *e, 
       return theirs(s, r, QQ_SCANERROR) ;
     }
     l->action = "accept" ;
-    if (!spamhdr_notscored(hdr)) return QQ_NOMEM ;
+    if (!spamhdr_notscored(hdr)) return defer(l, QQ_NOMEM) ;
   }
   else
   {
@@ -100,20 +120,19 @@ int spamstep_finish (spamstep *s, queue *q, policy const *p, envelope const *e, 
       verdict_log(l) ;
       return ret ;
     }
-    if (!spamhdr_write(hdr, &s->r, d == SPAM_TAG || d == SPAM_TRAP, required(s))) return QQ_NOMEM ;
+    if (!spamhdr_write(hdr, &s->r, d == SPAM_TAG || d == SPAM_TRAP, required(s))) return defer(l, QQ_NOMEM) ;
   }
   /* ours are the only ones a line-anchored match finds: the sender's are
      renamed in the file, which nobody else sees yet */
-  if (spamhdr_rename(q->messfd, q->messlen) < 0) return QQ_WRITE ;
+  if (spamhdr_rename(q->messfd, q->messlen) < 0) return defer(l, QQ_WRITE) ;
   if (keep)
   {
     char sig[32], sc[16] ;
-    snprintf(sig, sizeof sig, "score=%s", spamhdr_score(sc, s->r.score)) ;
+    snprintf(sig, sizeof sig, "score:%s", spamhdr_score(sc, s->r.score)) ;
     if (!keep_copy(q, p, e, &s->r, "spam", sig, "trap", 0, hdr, id, qerr, sizeof qerr))
     {
-      l->action = "tempfail" ; l->qerr = qerr ;
-      verdict_log(l) ;
-      return QQ_WRITE ;
+      l->qerr = qerr ;
+      return defer(l, QQ_WRITE) ;
     }
     l->qid = id ;
     verdict_log(l) ;
@@ -121,7 +140,7 @@ int spamstep_finish (spamstep *s, queue *q, policy const *p, envelope const *e, 
   }
   /* the spam fields are in the sealed block: a message passed on keeps
      them as this server's */
-  if (key && !seal_make(key, hdr, "clean", q->start, q->messfd, q->messlen)) return QQ_NOMEM ;
+  if (key && !seal_make(key, hdr, "clean", q->start, q->messfd, q->messlen)) return defer(l, QQ_NOMEM) ;
   verdict_log(l) ;
   ret = queue_prefix(q, hdr->s, hdr->len) ;
   return ret ? ret : -1 ;

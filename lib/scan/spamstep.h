@@ -26,8 +26,9 @@ struct spamstep_s
   char qid[UINT64_FMT] ;    /* the queue's name of the message: its inode */
 } ;
 
-/* Resolves the spam policy of e and fills c's ABI 3 fields for it; c's
-   spam answer goes to s. 0, or the exit code (QQ_CONFIG for an unusable
+/* Resolves the spam policy of e and fills c's ABI 3 fields for it (a
+   value that is not printable ASCII, or longer than WIRE_FIELDMAX, is
+   left out); c's spam answer goes to s. 0, or the exit code (QQ_CONFIG for an unusable
    policy file, logged; QQ_NOMEM). */
 extern int spamstep_prepare (spamstep *s, policy const *p, envelope const *e, queue const *q, scanconf *c, verdict_logline *l) ;
 

@@ -114,7 +114,8 @@ static int parsespam (char const *s, size_t len, struct qhpsi_result *r)
    || !take(s, len, &pos, QHPSI_TESTSLEN, r->tests) || !take(s, len, &pos, QHPSI_HEADERSLEN, r->headers) || pos != len) return 0 ;
   /* what the loader lets through, and nothing else */
   if (!printable(r->reply, strlen(r->reply)) || (r->flags & QHPSI_RESULT_SERVER && !r->reply[0])) return 0 ;
-  if (r->verdict != QHPSI_ERROR && !(r->flags & QHPSI_RESULT_SCORED)) return 0 ;
+  /* scored, or an error, which has no score */
+  if ((r->verdict == QHPSI_ERROR) == !!(r->flags & QHPSI_RESULT_SCORED)) return 0 ;
   if (!spamhdr_testsok(r->tests) || !spamhdr_check(r->headers, &why)) return 0 ;
   return 1 ;
 }

@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts hoststate tcprules headerscan encode store logline mime seal rulesfile logparse archive spamrules spamdreply
+FUZZTARGETS ?= envelope template clamdreply clamdhosts hoststate tcprules headerscan encode store logline mime seal rulesfile logparse archive spamrules spamdreply spamhdr
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -41,6 +41,7 @@ $(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/scan/msgid.o $(FUZZOBJ)/scan/verdict.o $(FUZ
 $(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/quarantine/store.o $(FUZZOBJ)/queue/envelope.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-encode: $(FUZZOBJ)/scan/wire.o $(FUZZOBJ)/scan/spamhdr.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-seal: $(FUZZOBJ)/scan/seal.o
+$(FUZZOBJ)/fuzz-spamhdr: $(FUZZOBJ)/scan/spamhdr.o
 $(FUZZOBJ)/fuzz-logparse: $(addprefix $(FUZZOBJ)/report/,logline.o logdir.o report.o) \
 	$(addprefix $(FUZZOBJ)/metrics/,metrics.o alarm.o prom.o) $(FUZZOBJ)/quarantine/notice.o \
 	$(addprefix $(FUZZOBJ)/queue/,queue.o received.o paths.o xtext.o envelope.o)

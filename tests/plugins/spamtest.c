@@ -6,7 +6,7 @@
    "SPAMTEST-HEADER: ..." adds a header field (\n \r \t \\ and \xHH
    escapes, a newline after each line); "SPAMTEST-REPLY: ..." is the reply.
    No SPAMTEST line: clean, score 0.1, scored. "SPAMTEST-ERROR" anywhere:
-   an error, text "spamtest down". What it was given (qid, authuser,
+   an error, text "spamtest down"; "SPAMTEST-HANG": never answers. What it was given (qid, authuser,
    settings, spamuser, mflags) goes to $TMPDIR/spamtest.seen.
    SPAMTEST_FLAGS and SPAMTEST_ABI at build time make its variants. */
 
@@ -85,6 +85,8 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
   r->verdict = QHPSI_ERROR ;
   if (got < 0) { strcpy(r->text, "spamtest: read error") ; return ; }
   if (memmem(buf, got, "SPAMTEST-ERROR", 14)) { strcpy(r->text, "spamtest down") ; return ; }
+  /* past its timeout_ms, on purpose: the caller must cut it off */
+  if (memmem(buf, got, "SPAMTEST-HANG", 13)) for (;;) pause() ;
   r->verdict = QHPSI_CLEAN ;
   r->score = 100 ;
   p = line(buf, got, "SPAMTEST: ", 0, &n) ;

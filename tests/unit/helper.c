@@ -122,6 +122,7 @@ int main (void)
   close(p[0]) ; close(p[1]) ;
   CHECK(SPARSE("C00\0\0SE000\0" "0\0down\0\0\0\0") && spam.verdict == QHPSI_ERROR && !strcmp(spam.text, "down"), "an engine's error") ;
   CHECK(SPARSE("C00\0\0SC040\0" "0\0\0\0\0\0") && spam.verdict == QHPSI_CLEAN && !spam.score, "score 0") ;
+  CHECK(!SPARSE("C00\0\0SE040\0" "0\0down\0\0\0\0"), "an error with a score refused") ;
   CHECK(!SPARSE("C00\0\0SC000\0" "0\0\0\0\0\0"), "a clean spam answer without a score refused") ;
   CHECK(!SPARSE("C00\0\0SC0407\0" "0\0\0\0\0\0"), "a score with a leading zero refused") ;
   CHECK(!SPARSE("C00\0\0SC04-0\0" "0\0\0\0\0\0"), "-0 refused") ;
