@@ -99,6 +99,11 @@ $(QMAILLIB): lib/qhpsi-qmail.o
 src/%: src/%.o lib/libqhpsi.a $(SANOBJ)
 	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) lib/libqhpsi.a $(LIBS) -ldl
 
+# the set-id helper is started once per scanned message: zlib linked in
+# rather than loaded (one shared object less to map and relocate)
+src/qhpsi: src/qhpsi.o lib/libqhpsi.a $(SANOBJ)
+	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(SANOBJ) lib/libqhpsi.a -l:libskarnet.a -l:libz.a -ldl
+
 src/qhpsi-rules: src/qhpsi-rules.o $(RULESOBJ) lib/libqhpsi.a $(SANOBJ)
 	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< $(RULESOBJ) $(SANOBJ) lib/libqhpsi.a $(LIBS) $(RULESLIBS)
 plugins/rules.so: plugins/rules.c lib/rules/rules.o lib/libqhpsi.a include/qhpsi-plugin.h conf.stamp
