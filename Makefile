@@ -55,9 +55,12 @@ PLUGLIBS_clamav = lib/libqhpsi.a $(LIBS) -lclamav
 RULESOBJ = lib/rules/rules.o lib/rules/rulesc.o lib/rules/rulesread.o
 RULESLIBS = -lhs -lpcre2-8
 # the plugin only loads and matches: Hyperscan's runtime library, which
-# needs no C++ runtime, is enough and loads in a fraction of the time
-# (RULESRTLIBS='-lhs -lpcre2-8' where a build has no libhs_runtime)
-RULESRTLIBS = -lhs_runtime -lpcre2-8
+# needs no C++ runtime, is enough and loads in a fraction of the time;
+# linked in with PCRE2, their names kept inside the plugin, since the
+# plugin is loaded once per message and two shared objects fewer to map
+# and bind save a fifth of a millisecond (RULESRTLIBS='-lhs -lpcre2-8'
+# where a build has no libhs_runtime)
+RULESRTLIBS = -l:libhs_runtime.a -l:libpcre2-8.a -Wl,--exclude-libs,ALL
 # ---- unit tests: tests/unit/<name>.c, linked with the library
 UNITS = tests/unit/envelope tests/unit/received tests/unit/template tests/unit/net \
 	tests/unit/tcprules tests/unit/names tests/unit/verdict tests/unit/maildir tests/unit/api tests/unit/store tests/unit/msgid tests/unit/helper tests/unit/mime tests/unit/inspect \
