@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define RULES_MAGIC "QHPSIRC\n"
-#define RULES_VERSION 1
+#define RULES_VERSION 2
 #define RULES_HSVERLEN 96
 
 /* what a rule's pattern is matched against */
@@ -36,8 +36,15 @@ enum rules_action { RA_NONE = 0, RA_DROP, RA_BLOCK, RA_TRAP, RA_BACK, RA_ALLOW }
 extern char const *const rules_actionname[] ;
 
 /* on disk, native byte order (the Hyperscan part is for this platform anyway):
-   header, nrules records, the string table, then RS_N databases, each a
-   uint64_t length (0: none) and the serialized bytes, padded to 8 */
+   header, nrules records, the string table (padded to 8), then RS_N
+   databases, each a uint64_t length (0: none) and a uint64_t rules_sum of
+   the database, padded to 64, then the database itself, padded to 8; then
+   the probe: a uint64_t length and a small serialized Hyperscan database.
+   Version 2: each database is stored as Hyperscan holds it in memory, at
+   an offset that keeps its alignment, so a loader maps it and scans with
+   it where it lies (no copy, no allocation); the probe, compiled with the
+   same platform, is what Hyperscan's own version and platform checks run
+   on. Version 1 stored them serialized. */
 struct rules_header
 {
   char magic[8] ;
@@ -78,6 +85,9 @@ extern int rules_compile (char const *out, unsigned int n, enum rules_kind const
 extern unsigned int rules_hsflags (unsigned int scope, unsigned int rflags) ;
 
 /* ---- loading and matching (rules.c) */
+/* the checksum of a stored database: against a damaged file, not an
+   attacker (the file is root's, checked as such) */
+extern uint64_t rules_sum (char const *s, size_t len) ;
 struct rules ;
 /* loads a compiled file from an open fd; 0 with err filled */
 extern struct rules *rules_load (int fd, char *err, size_t errlen) ;

@@ -76,6 +76,50 @@ static int compilescope (struct cstate *c, unsigned int scope, hs_database_t **d
   return ok ;
 }
 
+/* the database as Hyperscan holds it in memory, laid out at an address
+   aligned to 64 as the loader's will be (the start of a mapped file plus
+   a multiple of 64): what it maps and scans with as it lies */
+static int image (hs_database_t const *db, char **img, size_t *len)
+{
+  char *bytes = 0 ;
+  size_t n, isz ;
+  int ok = 0 ;
+  *img = 0 ;
+  if (hs_serialize_database(db, &bytes, &n) != HS_SUCCESS) return 0 ;
+  if (hs_serialized_database_size(bytes, n, &isz) == HS_SUCCESS && !posix_memalign((void **)img, 64, isz))
+  {
+    memset(*img, 0, isz) ;
+    ok = hs_deserialize_database_at(bytes, n, (hs_database_t *)*img) == HS_SUCCESS ;
+    if (!ok) { free(*img) ; *img = 0 ; }
+    *len = isz ;
+  }
+  free(bytes) ;
+  return ok ;
+}
+
+/* a one-pattern database compiled as the others were (for this host),
+   serialized: the loader deserializes it for Hyperscan's own checks */
+static int probe (stralloc *body)
+{
+  char const *pat = "qhpsi" ;
+  unsigned int flags = 0, id = 0 ;
+  hs_database_t *db = 0 ;
+  hs_compile_error_t *ce = 0 ;
+  char *bytes = 0 ;
+  size_t n = 0 ;
+  uint64_t l64 ;
+  int ok ;
+  if (hs_compile_multi(&pat, &flags, &id, 1, HS_MODE_BLOCK, 0, &db, &ce) != HS_SUCCESS) { hs_free_compile_error(ce) ; return 0 ; }
+  ok = hs_serialize_database(db, &bytes, &n) == HS_SUCCESS ;
+  hs_free_database(db) ;
+  if (!ok) return 0 ;
+  l64 = n ;
+  ok = stralloc_catb(body, (char *)&l64, 8) && stralloc_catb(body, bytes, n) ;
+  free(bytes) ;
+  while (ok && body->len % 8) ok = stralloc_0(body) ;
+  return ok ;
+}
+
 static int writeall (int fd, char const *s, size_t n)
 {
   while (n)
@@ -118,13 +162,25 @@ int rules_compile (char const *out, unsigned int n, enum rules_kind const *kinds
   if (!stralloc_catb(&body, c.str.s, c.str.len)) goto syserr ;
   for (unsigned int s = 0 ; s < RS_N ; s++)
   {
-    char *bytes = 0 ; size_t len = 0 ; uint64_t l64 ;
-    if (db[s] && hs_serialize_database(db[s], &bytes, &len) != HS_SUCCESS) { snprintf(err, errlen, "unable to serialize the %s rules", rules_scopename[s]) ; errno = 0 ; goto end ; }
-    l64 = len ;
-    if (!stralloc_catb(&body, (char *)&l64, 8) || (len && !stralloc_catb(&body, bytes, len))) { free(bytes) ; goto syserr ; }
-    free(bytes) ;
+    char *img = 0 ;
+    uint64_t l64 = 0, sum = 0 ;
+    if (db[s])
+    {
+      size_t len ;
+      if (!image(db[s], &img, &len)) { snprintf(err, errlen, "unable to store the %s rules", rules_scopename[s]) ; errno = 0 ; goto end ; }
+      l64 = len ;
+      sum = rules_sum(img, len) ;
+    }
+    if (!stralloc_catb(&body, (char *)&l64, 8) || !stralloc_catb(&body, (char *)&sum, 8)) { free(img) ; goto syserr ; }
+    if (img)
+    {
+      while (body.len % 64) if (!stralloc_0(&body)) { free(img) ; goto syserr ; }
+      if (!stralloc_catb(&body, img, l64)) { free(img) ; goto syserr ; }
+      free(img) ;
+    }
     while (body.len % 8) if (!stralloc_0(&body)) goto syserr ;
   }
+  if (!probe(&body)) { snprintf(err, errlen, "unable to compile the platform probe") ; errno = 0 ; goto end ; }
   snprintf(pid, sizeof pid, ".tmp.%ld", (long)getpid()) ;
   if (!stralloc_cats(&tmp, out) || !stralloc_cats(&tmp, pid) || !stralloc_0(&tmp)) goto syserr ;
   fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) ;

@@ -10,14 +10,14 @@
 #include "scan/scan.h"
 
 /* When privileged: refuses (0, errno EPERM) unless the real uid is the
-   queue user, then sets real, effective and saved ids to the effective
+   queue user (not root: the owner of the compiled-in queue/pid), then sets real, effective and saved ids to the effective
    ones. Unprivileged: nothing to do. Returns 1, or 0 with errno set. */
 extern int helper_become (void) ;
 
 /* Asks for signal sig when the parent dies; 0 if it is gone already. For
    any sig but SIGKILL, sig and SIGALRM get a handler that kills the scan
    under way (the init of a command's PID namespace, with all it holds; a
-   chain's watcher, and all that comes back to the helper), then exits
+   chain's runner, and all that comes back to the helper), then exits
    111. */
 extern int helper_diewithparent (int sig) ;
 

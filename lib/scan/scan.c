@@ -171,9 +171,46 @@ static void spamengine (plugin const *pl, struct qhpsi_message const *msg, scanc
    it does with sessions and groups, comes back to the watcher, which
    kills it all when the chain has answered, or when we go (SIGTERM at our
    death, which a plugin cannot block: it is not the plugin's process).
-   The deadline kills both; what they leave comes back to us. */
+   The deadline kills both; what they leave comes back to us. In the
+   helper (scan_selfwatch), the helper is the watcher: it is a subreaper
+   already, and kills what it holds at its parent's death, its hangup and
+   its alarm (helper.c); a copy less per message. */
+int scan_selfwatch = 0 ;
+
 static volatile sig_atomic_t ended = 0 ;
 static void sigended (int sig) { (void)sig ; ended = 1 ; }
+
+/* runs the chain, answers on answer, and exits */
+static void runner (plugin const *pl, unsigned int n, scanconf const *c, char const *path, int fd, uint64_t size, uint64_t deadline, int answer, struct qhpsi_result *r)
+{
+  char host[QHPSI_REPLYLEN] = "" ;
+  struct qhpsi_result spam, one ;
+  memset(r, 0, sizeof *r) ;
+  memset(&spam, 0, sizeof spam) ;
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    uint64_t now = spawn_now() ;
+    int engine = plugin_spamengine(&pl[i]) ;
+    struct qhpsi_message m = { .fd = fd, .size = size, .path = path, .timeout_ms = now < deadline ? deadline - now : 1,
+      .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip,
+      .qid = c->f.qid, .authuser = c->f.authuser, .settings = c->f.settings, .spamuser = c->f.spamuser, .mflags = c->f.mflags } ;
+    /* a spam engine runs when the policy scores and none has scored yet */
+    if (engine && (!c->spam || c->f.noscore || spam.flags & QHPSI_RESULT_SCORED)) continue ;
+    lseek(fd, 0, SEEK_SET) ;
+    if (engine) spamengine(&pl[i], &m, c, deadline, &one) ;
+    else plugin_scan(&pl[i], &m, c->rc, c->rn, &one) ;
+    /* a spam engine's answer is kept apart and the chain goes on; a
+       virus it finds is a virus */
+    if (engine && one.verdict != QHPSI_INFECTED) { spam = one ; continue ; }
+    *r = one ;
+    if (r->flags & QHPSI_RESULT_SERVER) memcpy(host, r->reply, sizeof host) ;
+    if (r->verdict != QHPSI_CLEAN) break ;
+  }
+  /* the log names the server that answered, even when a later plugin of
+     the chain, which asked none, gave the result */
+  if (host[0] && !r->reply[0]) { memcpy(r->reply, host, sizeof host) ; r->flags |= QHPSI_RESULT_SERVER ; }
+  _exit(wire_report(answer, r, c->spam ? &spam : 0) ? 0 : 111) ;
+}
 
 static void watcher (plugin const *pl, unsigned int n, scanconf const *c, char const *path, int fd, uint64_t size, uint64_t deadline, int answer, struct qhpsi_result *r)
 {
@@ -189,37 +226,10 @@ static void watcher (plugin const *pl, unsigned int n, scanconf const *c, char c
   if (pid < 0) _exit(111) ;
   if (!pid)
   {
-    /* the runner */
     sigprocmask(SIG_SETMASK, &old, 0) ;
     signal(SIGTERM, SIG_DFL) ;
-    char host[QHPSI_REPLYLEN] = "" ;
-    struct qhpsi_result spam, one ;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != me) _exit(111) ;
-    memset(r, 0, sizeof *r) ;
-    memset(&spam, 0, sizeof spam) ;
-    for (unsigned int i = 0 ; i < n ; i++)
-    {
-      uint64_t now = spawn_now() ;
-      int engine = plugin_spamengine(&pl[i]) ;
-      struct qhpsi_message m = { .fd = fd, .size = size, .path = path, .timeout_ms = now < deadline ? deadline - now : 1,
-        .sender = c->sender ? c->sender : "", .rcpts = c->rcpts, .nrcpts = c->nrcpts, .remoteip = c->remoteip,
-        .qid = c->f.qid, .authuser = c->f.authuser, .settings = c->f.settings, .spamuser = c->f.spamuser, .mflags = c->f.mflags } ;
-      /* a spam engine runs when the policy scores and none has scored yet */
-      if (engine && (!c->spam || c->f.noscore || spam.flags & QHPSI_RESULT_SCORED)) continue ;
-      lseek(fd, 0, SEEK_SET) ;
-      if (engine) spamengine(&pl[i], &m, c, deadline, &one) ;
-      else plugin_scan(&pl[i], &m, c->rc, c->rn, &one) ;
-      /* a spam engine's answer is kept apart and the chain goes on; a
-         virus it finds is a virus */
-      if (engine && one.verdict != QHPSI_INFECTED) { spam = one ; continue ; }
-      *r = one ;
-      if (r->flags & QHPSI_RESULT_SERVER) memcpy(host, r->reply, sizeof host) ;
-      if (r->verdict != QHPSI_CLEAN) break ;
-    }
-    /* the log names the server that answered, even when a later plugin of
-       the chain, which asked none, gave the result */
-    if (host[0] && !r->reply[0]) { memcpy(r->reply, host, sizeof host) ; r->flags |= QHPSI_RESULT_SERVER ; }
-    _exit(wire_report(answer, r, c->spam ? &spam : 0) ? 0 : 111) ;
+    runner(pl, n, c, path, fd, size, deadline, answer, r) ;
   }
   close(answer) ;
   pidfd = syscall(SYS_pidfd_open, pid, 0) ;
@@ -257,6 +267,7 @@ static void chain (plugin const *pl, unsigned int n, scanconf const *c, char con
   if (!pid)
   {
     close(p[0]) ;
+    if (scan_selfwatch) runner(pl, n, c, path, fd, size, deadline, p[1], r) ;
     watcher(pl, n, c, path, fd, size, deadline, p[1], r) ;
   }
   close(p[1]) ;

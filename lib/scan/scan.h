@@ -30,6 +30,12 @@ struct scanconf_s
   struct qhpsi_result *spam ;
 } ;
 
+/* Set (by the helper) when the caller of scan_local is itself a fit
+   watcher of a plugin chain: a child subreaper that kills all it holds
+   at its deadline, its parent's death and its answer pipe's hangup. The
+   chain then runs in one copy of the caller, not two. */
+extern int scan_selfwatch ;
+
 /* 1 if qhpsi names plugins rather than a command */
 extern int scan_isplugin (char const *qhpsi) ;
 

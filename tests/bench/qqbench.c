@@ -5,7 +5,8 @@
    qmail-queue), or 'label|@PLUGIN.so' to time a bare plugin scan of a copy
    of the message in this process, no queue. With -p, each qmail-queue
    configuration is also run by PARALLEL senders at once, RUNS messages each,
-   and messages per second are printed. */
+   and messages per second are printed. A 'QQ=path' word in a CONF runs
+   that qmail-queue instead (another build, timed in the same run). */
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -31,6 +32,7 @@ struct conf
   char *env[MAXENV] ;
   struct qhpsi_plugin const *plugin ; /* bare scan instead of qmail-queue */
   double *ms ;
+  char const *qq ; /* or 0: the one of the command line */
 } ;
 
 static double now (void)
@@ -53,6 +55,7 @@ static void parse (struct conf *c, char const *spec)
   unsigned int n = 0 ;
   snprintf(c->label, sizeof c->label, "%s", strtok_r(s, "|", &save)) ;
   c->plugin = 0 ;
+  c->qq = 0 ;
   for (char **e = environ ; *e && n < MAXENV - 8 ; e++) c->env[n++] = *e ;
   for (w = strtok_r(0, "|", &save) ; w && n < MAXENV - 1 ; w = strtok_r(0, "|", &save))
   {
@@ -62,6 +65,7 @@ static void parse (struct conf *c, char const *spec)
       c->plugin = h ? dlsym(h, QHPSI_PLUGIN_SYMBOL) : 0 ;
       if (!c->plugin) { fprintf(stderr, "qqbench: cannot load %s\n", w + 1) ; exit(111) ; }
     }
+    else if (!strncmp(w, "QQ=", 3)) c->qq = w + 3 ;
     else c->env[n++] = w ;
   }
   c->env[n] = 0 ;
@@ -148,7 +152,7 @@ int main (int argc, char **argv)
     {
       double t = now() ;
       if (conf[c].plugin) t = bare(&conf[c], msg) ;
-      else { once(qq, msg, env, conf[c].env) ; t = now() - t ; }
+      else { once(conf[c].qq ? conf[c].qq : qq, msg, env, conf[c].env) ; t = now() - t ; }
       if (r) conf[c].ms[r-1] = t ;
     }
   printf("%-28s %10s %10s %10s\n", "configuration", "median ms", "p90 ms", "runs") ;
@@ -165,7 +169,7 @@ int main (int argc, char **argv)
       for (unsigned int p = 0 ; p < par ; p++)
         if (!fork())
         {
-          for (unsigned int r = 0 ; r < runs ; r++) once(qq, msg, env, conf[c].env) ;
+          for (unsigned int r = 0 ; r < runs ; r++) once(conf[c].qq ? conf[c].qq : qq, msg, env, conf[c].env) ;
           _exit(0) ;
         }
       for (unsigned int p = 0 ; p < par ; p++)

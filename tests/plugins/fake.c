@@ -2,9 +2,9 @@
    FAKE-VIRUS infected (Fake-Test-Sig), FAKE-ERROR error, FAKE-HANG never
    answers (it ignores timeout_ms on purpose: the caller must cut it off),
    FAKE-STDERR says so on fd 2, as libraries warn, and is clean.
-   Each scan appends "pid uid gppid" (its grandparent) to
-   $TMPDIR/fakeplugin.log, so a test can tell which process ran it: pids as
-   /proc sees them. */
+   Each scan appends "pid uid gppid pcomm" (its grandparent, and the
+   name of its parent's program) to $TMPDIR/fakeplugin.log, so a test can
+   tell which process ran it: pids as /proc sees them. */
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,18 +37,34 @@ static long procppid (long pid)
   return ppid ;
 }
 
+/* the name of the program pid runs (its comm), into name; "?" if unreadable */
+static void proccomm (long pid, char *name, size_t len)
+{
+  char fn[64] ;
+  int fd ;
+  ssize_t n ;
+  snprintf(fn, sizeof fn, "/proc/%ld/comm", pid) ;
+  fd = open(fn, O_RDONLY | O_CLOEXEC) ;
+  n = fd >= 0 ? read(fd, name, len - 1) : -1 ;
+  if (fd >= 0) close(fd) ;
+  if (n > 0 && name[n-1] == '\n') n-- ;
+  if (n <= 0) { name[0] = '?' ; n = 1 ; }
+  name[n] = 0 ;
+}
+
 /* TMPDIR is one of the few variables a plugin is given */
 static void record (void)
 {
   char const *dir = getenv("TMPDIR") ;
-  char fn[4096], line[96], self[32] ;
+  char fn[4096], line[128], self[32], pcomm[20] ;
   int fd, n ;
   ssize_t len = readlink("/proc/self", self, sizeof self - 1) ;
   self[len > 0 ? len : 0] = 0 ;
   if (!dir || snprintf(fn, sizeof fn, "%s/fakeplugin.log", dir) >= (int)sizeof fn) return ;
   fd = open(fn, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) ;
   if (fd < 0) return ;
-  n = snprintf(line, sizeof line, "%s %ld %ld\n", self, (long)getuid(), procppid(procppid(atol(self)))) ;
+  proccomm(procppid(atol(self)), pcomm, sizeof pcomm) ;
+  n = snprintf(line, sizeof line, "%s %ld %ld %s\n", self, (long)getuid(), procppid(procppid(atol(self))), pcomm) ;
   if (write(fd, line, n) < 0) { }
   close(fd) ;
 }
