@@ -69,7 +69,7 @@ TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe
 	tests/plugins/spamtest.so tests/plugins/spamtest-virus.so tests/plugins/spamtest-abi2.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/escape \
 	tests/plugins/poolshow tests/plugins/spamrun
-BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/confine tests/bench/pool tests/bench/archive
+BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/confine tests/bench/pool tests/bench/archive tests/bench/checkv2
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
 
@@ -108,7 +108,7 @@ plugins/rules.so: plugins/rules.c lib/rules/rules.o lib/libqhpsi.a include/qhpsi
 plugins/clamd.so: plugins/clamd.c lib/libqhpsi.a lib/net/*.h include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 # rspamd.so: HTTP (lib/net/http.c) and the JSON reply, parsed by json-c
-PLUGLIBS_rspamd = lib/libqhpsi.a $(LIBS) -ljson-c -lm
+PLUGLIBS_rspamd = lib/libqhpsi.a $(LIBS) -ljson-c
 plugins/rspamd.so: plugins/rspamd.c plugins/rspamdreply.c plugins/rspamdreply.h lib/libqhpsi.a lib/net/*.h include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ plugins/rspamd.c plugins/rspamdreply.c $(PLUGLIBS_rspamd)
 
@@ -148,6 +148,8 @@ tests/bench/confine: tests/bench/confine.c lib/libqhpsi.a conf.stamp
 tests/bench/pool: tests/bench/pool.c lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 tests/bench/archive: tests/bench/archive.c lib/libqhpsi.a conf.stamp
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
+tests/bench/checkv2: tests/bench/checkv2.c lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 tests/bench/%: tests/bench/%.c conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl

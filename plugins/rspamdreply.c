@@ -37,7 +37,8 @@ static int thousandths (json_object *o, int32_t *out)
   if (!json_object_is_type(o, json_type_double) && !json_object_is_type(o, json_type_int)) return 0 ;
   d = json_object_get_double(o) ;
   if (!isfinite(d) || d > 1e6 || d < -1e6) return 0 ;
-  *out = (int32_t)llround(d * 1000) ;
+  d *= 1000 ;
+  *out = (int32_t)(d < 0 ? d - 0.5 : d + 0.5) ;
   return 1 ;
 }
 

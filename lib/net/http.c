@@ -35,20 +35,22 @@ static void why (net_http_reply *rep, char const *s, int e)
   else snprintf(rep->err, sizeof rep->err, "%s", s) ;
 }
 
-/* 1: all sent; 2: the server spoke first (it only does to refuse); 0: failed, errno set */
+/* 1: all sent; 2: the server spoke first (it only does to refuse); 0:
+   failed, errno set. The socket is only waited for when it is full. */
 static int send_all (int s, char const *b, size_t n, uint64_t deadline)
 {
   while (n)
   {
-    ssize_t w ;
-    int ev = net_wait(s, POLLOUT | POLLIN, deadline) ;
-    if (!ev) return 0 ;
-    if (ev & POLLIN) return 2 ;
-    w = send(s, b, n, MSG_NOSIGNAL) ;
+    ssize_t w = send(s, b, n, MSG_NOSIGNAL | MSG_DONTWAIT) ;
     if (w < 0)
     {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue ;
-      return 0 ;
+      int ev ;
+      if (errno == EINTR) continue ;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return 0 ;
+      ev = net_wait(s, POLLOUT | POLLIN, deadline) ;
+      if (!ev) return 0 ;
+      if (ev & POLLIN) return 2 ;
+      continue ;
     }
     b += w ; n -= (size_t)w ;
   }
@@ -232,17 +234,18 @@ static int reply (rd *r, size_t bodymax)
   return take(r, haslen ? clen : SIZE_MAX, bodymax) ;
 }
 
-/* the message, from offset 0, in chunks */
-static int stream (int s, int fd, uint64_t size, char *chunk, uint64_t deadline, net_http_reply *rep)
+/* the head (pre, n bytes, already in chunk) and the message from offset
+   0, in chunks: a small message goes in one write with its head */
+static int stream (int s, size_t pre, int fd, uint64_t size, char *chunk, uint64_t deadline, net_http_reply *rep)
 {
   uint64_t off = 0 ;
-  while (off < size)
+  do
   {
-    size_t want = size - off > CHUNK ? CHUNK : (size_t)(size - off), got = 0 ;
+    size_t want = size - off > CHUNK - pre ? CHUNK - pre : (size_t)(size - off), got = 0 ;
     int w ;
     while (got < want)
     {
-      ssize_t n = pread(fd, chunk + got, want - got, (off_t)(off + got)) ;
+      ssize_t n = pread(fd, chunk + pre + got, want - got, (off_t)(off + got)) ;
       if (n < 0 && errno == EINTR) continue ;
       if (n <= 0)
       {
@@ -251,10 +254,11 @@ static int stream (int s, int fd, uint64_t size, char *chunk, uint64_t deadline,
       }
       got += (size_t)n ;
     }
-    w = send_all(s, chunk, want, deadline) ;
+    w = send_all(s, chunk, pre + want, deadline) ;
     if (w != 1) return w ;
     off += want ;
-  }
+    pre = 0 ;
+  } while (off < size) ;
   return 1 ;
 }
 
@@ -270,9 +274,18 @@ enum net_http_end net_http_exchange (int sock, stralloc const *head, int fd, uin
   r.buf = malloc(CHUNK) ;
   if (!r.buf) { why(rep, "memory", errno) ; return NET_HTTP_LOCAL ; }
   snprintf(line, sizeof line, "Content-Length: %llu\r\n\r\n", (unsigned long long)size) ;
-  w = send_all(sock, head->s, head->len, deadline) ;
-  if (w == 1) w = send_all(sock, line, strlen(line), deadline) ;
-  if (w == 1) w = stream(sock, fd, size, r.buf, deadline, rep) ;
+  if (head->len + strlen(line) <= CHUNK / 4)
+  {
+    memcpy(r.buf, head->s, head->len) ;
+    memcpy(r.buf + head->len, line, strlen(line)) ;
+    w = stream(sock, head->len + strlen(line), fd, size, r.buf, deadline, rep) ;
+  }
+  else
+  {
+    w = send_all(sock, head->s, head->len, deadline) ;
+    if (w == 1) w = send_all(sock, line, strlen(line), deadline) ;
+    if (w == 1) w = stream(sock, 0, fd, size, r.buf, deadline, rep) ;
+  }
   if (w < 0) { free(r.buf) ; return NET_HTTP_LOCAL ; }
   if (!w)
   {

@@ -11,15 +11,8 @@ T=$(mktemp -d /tmp/qhpsi-rbench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 for f in "$B" "$TOP/src/qhpsi-rules"; do [ -x "$f" ] || { echo "bench: missing $f" >&2; exit 111; }; done
 
-{ printf 'From: a@example.org\nTo: b@example.org\nSubject: bench\n\n'
-  i=0; while [ $i -lt 60 ]; do printf 'line %02d of a plain text message that is about four kilobytes long.\n' $i; i=$((i+1)); done
-} > "$T/msg4k"
-{ printf 'From: a@example.org\nTo: b@example.org\nSubject: bench\nMIME-Version: 1.0\n'
-  printf 'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain\n\nSee the attachment.\n\n--b1\n'
-  printf 'Content-Type: application/octet-stream; name="data.bin"\nContent-Transfer-Encoding: base64\n\n'
-  head -c 73000 /dev/urandom | base64
-  printf '\n--b1--\n'
-} > "$T/msg100k"
+. "$TOP/tests/bench/messages.sh"
+bench_messages "$T" || exit 111
 python3 "$TOP/tests/bench/rules.py" gen 500 > "$T/rules" || exit 111
 "$TOP/src/qhpsi-rules" -o "$T/rules.qrc" -q "$T/rules" || exit 111
 printf '# none\n' > "$T/none"
