@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <json-c/json.h>
 
+#include "scan/spamhdr.h"
 #include "rspamdreply.h"
 
 static int no (char *why, size_t n, char const *s)
@@ -88,24 +89,16 @@ static int field_name (char const *s)
       && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") == n ;
 }
 
-/* the fields rspamd may ask for (qhpsi-plugin.h; X-Spam-* but the report are the caller's) */
-static int allowed (char const *name)
-{
-  static char const *const names[] = { "DKIM-Signature", "ARC-Seal", "ARC-Message-Signature",
-    "ARC-Authentication-Results", "Authentication-Results", "X-Spam-Report" } ;
-  if (!strncasecmp(name, "X-Rspamd-", 9)) return 1 ;
-  for (size_t i = 0 ; i < sizeof names / sizeof *names ; i++)
-    if (!strcasecmp(name, names[i])) return 1 ;
-  return 0 ;
-}
-
 /* Appends "name: value\n" to r->headers, the value unfolded (a CR LF or
-   LF before a blank is dropped). -1: the value holds a CR, LF or control
-   byte of its own (the reply is refused); 0: it does not fit; 1: done. */
+   LF before a blank is dropped), as qmail-queue takes fields (spamhdr.h).
+   -1: the value holds a CR, LF or control byte of its own (the reply is
+   refused); -2: a byte past ASCII; 0: it does not fit; 1: done. */
 static int field (struct qhpsi_result *r, size_t *used, char const *name, json_object *o)
 {
   char const *v = json_object_get_string(o) ;
-  size_t vn = (size_t)json_object_get_string_len(o), k = strlen(name), w = *used ;
+  size_t vn = (size_t)json_object_get_string_len(o), k = strlen(name), w = *used, n = 0 ;
+  for (size_t i = 0 ; i < *used ; i++) n += r->headers[i] == '\n' ;
+  if (n >= SPAMHDR_FIELDS) return 0 ;
   while (vn && (*v == ' ' || *v == '\t')) { v++ ; vn-- ; }
   if (w + k + 2 >= QHPSI_HEADERSLEN) return 0 ;
   memcpy(r->headers + w, name, k) ; w += k ;
@@ -116,7 +109,8 @@ static int field (struct qhpsi_result *r, size_t *used, char const *name, json_o
     if (c == '\r' && i + 2 < vn && v[i+1] == '\n' && (v[i+2] == ' ' || v[i+2] == '\t')) { i++ ; continue ; }
     if (c == '\n' && i + 1 < vn && (v[i+1] == ' ' || v[i+1] == '\t')) continue ;
     if ((c < 0x20 && c != '\t') || c == 0x7f) return -1 ;
-    if (w + 2 >= QHPSI_HEADERSLEN) return 0 ;
+    if (c > '~') return -2 ;
+    if (w + 2 >= QHPSI_HEADERSLEN || w + 1 - *used >= SPAMHDR_FIELDMAX) return 0 ;
     r->headers[w++] = (char)c ;
   }
   r->headers[w++] = '\n' ;
@@ -125,7 +119,8 @@ static int field (struct qhpsi_result *r, size_t *used, char const *name, json_o
   return 1 ;
 }
 
-/* a string, or an array of them: each a field; must: all must fit */
+/* a string, or an array of them: each a field; must: all must fit and be
+   ASCII, else those that do not are left out */
 static int fields (struct qhpsi_result *r, size_t *used, char const *name, json_object *o, int must, char *why, size_t whylen)
 {
   size_t n = 1 ;
@@ -140,7 +135,8 @@ static int fields (struct qhpsi_result *r, size_t *used, char const *name, json_
     if (json_object_is_type(v, json_type_object) && json_object_object_get_ex(v, "value", &inner)) v = inner ;
     if (!json_object_is_type(v, json_type_string)) return no(why, whylen, "a header value is no string") ;
     f = field(r, used, name, v) ;
-    if (f < 0) return no(why, whylen, "a header value holds a control byte") ;
+    if (f == -1) return no(why, whylen, "a header value holds a control byte") ;
+    if (f == -2 && must) return no(why, whylen, "a header value holds a byte past ASCII") ;
     if (!f && must) return no(why, whylen, "header fields too long") ;
     r->headers[*used] = 0 ;
   }
@@ -192,7 +188,7 @@ static int fill (json_object *root, struct qhpsi_result *r, char *why, size_t wh
   {
     if (!json_object_is_type(add, json_type_object)) return no(why, whylen, "add_headers is no object") ;
     json_object_object_foreach(add, key, val)
-      if (field_name(key) && allowed(key) && !fields(r, &used, key, val, 0, why, whylen)) return 0 ;
+      if (field_name(key) && spamhdr_allowed(key, strlen(key)) && !fields(r, &used, key, val, 0, why, whylen)) return 0 ;
   }
   return 1 ;
 }

@@ -161,7 +161,8 @@ rspamd_stop() { clamd_stop "$1"; }
 #   crlfmsg    reject with a CR LF and a field in smtp_message
 #   crlfhdr    add header, X-Rspamd-Bad with a CR LF and a field in it
 #   lfdkim     no action, a dkim-signature with a bare LF and a field
-#   odd        no action, milter headers rspamd may not set, and fine ones
+#   odd        no action, milter headers rspamd may not set, a long one, one
+#              past ASCII, and fine ones
 #   nan        a score of NaN; unknown: action "maybe"; noscore: no score
 #   status500, status404   that status, no body
 #   drip       the status line, one byte a second, without end
@@ -228,7 +229,8 @@ answers = {
     'lfdkim': ok(j(**{'dkim-signature': 'v=1; a=rsa-sha256;\nX-Injected: yes'})),
     'odd': ok(j(milter={'add_headers': {'X-Spam-Flag': 'YES', 'Subject': 'owned', 'Received': 'from nowhere',
                                         'X-Rspamd-Server': {'value': 'fake', 'order': 0},
-                                        'X-Rspamd-Queue-Id': ['q1', 'q2']}})),
+                                        'X-Rspamd-Queue-Id': ['q1', 'q2'], 'X-Rspamd-Utf8': 'caf\u00e9',
+                                        'X-Rspamd-Long': 'x' * 5000}})),
     'nan': ok(b'{"score": NaN, "required_score": 15.0, "action": "no action"}'),
     'unknown': ok(j(action='maybe')),
     'noscore': ok({'action': 'no action', 'required_score': 15.0}),
