@@ -12,9 +12,8 @@
 #     act-ham          no action, score -0.10
 #     outbound         a DKIM signature for example.org, selector "test",
 #                      with DIR/dkim.key; DIR/dkim.txt holds the TXT record
-#   and the same for a message to act-ACTION@example.net (act-soft@...),
-#   and the signature for mail from signed@example.org, with no
-#   Settings-ID (through qmail-queue, whose policy may choose none)
+#   and the same actions for a message to act-ACTION@example.net
+#   (act-soft@...), with no Settings-ID
 #   and GTUBE is rejected whatever the settings.
 # rspamd_stop DIR         TERM, then KILL after 10 s
 # rspamd_ping ADDR        0 when the worker at ADDR (socket path or port)
@@ -114,7 +113,7 @@ force_actions {
 dkim_signing {
   sign_inbound = true; sign_local = true; sign_authenticated = true;
   allow_hdrfrom_mismatch = true; allow_username_mismatch = true; use_esld = false;
-  sign_condition = "return function(task) local s = task:get_request_header('Settings-ID'); local f = task:get_from('smtp'); if (s and tostring(s) == 'outbound') or (f and f[1] and f[1].addr == 'signed@example.org') then return {domain = 'example.org', selector = 'test', key = '$_d/dkim.key'} end return false end";
+  sign_condition = "return function(task) local s = task:get_request_header('Settings-ID'); if s and tostring(s) == 'outbound' then return {domain = 'example.org', selector = 'test', key = '$_d/dkim.key'} end return false end";
 }
 EOF
 }
