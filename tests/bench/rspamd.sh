@@ -2,8 +2,9 @@
 # tests/bench/rspamd.sh (part of make bench): rspamd.so's figures, with a
 # private rspamd (tests/rspamd.sh) and clamd. qmail-queue with rspamd.so
 # against the queue alone plus a bare /checkv2 round trip over the same
-# socket (tests/bench/checkv2), against the rspamc command through the
-# helper, clamd + rspamd in one chain against each alone; then, as root,
+# socket (tests/bench/checkv2), and against plugins that do nothing (the
+# scan step's and the spam step's own cost); against the rspamc command
+# through the helper; clamd + rspamd in one chain against each alone; then, as root,
 # seconds per message (median, 99th percentile) with 16 SMTP clients
 # through tcpserver and smtpfront-qmail (tests/load/smtpload.py).
 set -u
@@ -23,7 +24,8 @@ H=$T/home
 "$TOP/src/qhpsi-mkqueue" -n "$H" >/dev/null || exit 111
 mkdir -p "$H/bin" "$H/plugins"
 cp "$TOP/src/qhpsi" "$H/bin/" || exit 111
-cp "$TOP/plugins/clamd.so" "$TOP/plugins/rspamd.so" "$TOP/tests/plugins/fake.so" "$H/plugins/" || exit 111
+cp "$TOP/plugins/clamd.so" "$TOP/plugins/rspamd.so" "$TOP/tests/plugins/fake.so" "$TOP/tests/plugins/spamtest.so" "$H/plugins/" || exit 111
+mkdir -m 1777 "$T/tmp" || exit 111
 chmod 755 "$H/plugins"; chmod 644 "$H"/plugins/*
 export QMAILHOME=$H
 
@@ -45,6 +47,7 @@ for size in 4k 100k; do
   "$BENCH" -n "$RUNS" "$QQ" "$T/msg$size" "$T/env" \
     '(1) queue only, no scan' \
     '(f) a plugin doing nothing|QHPSI=plugin:fake.so|QHPSIHELPER=0' \
+    "(s) a spam engine doing nothing|QHPSI=plugin:spamtest.so|QHPSIHELPER=0|TMPDIR=$T/tmp" \
     "(r1) rspamd.so in-process|QHPSI=plugin:rspamd.so|QHPSIHELPER=0|RSPAMD_HOSTS=$RS" \
     "(r2) rspamd.so via helper|QHPSI=plugin:rspamd.so|QHPSIHELPER=1|RSPAMD_HOSTS=$RS" \
     "(r3) rspamc via helper|QHPSI=rspamc -h $RS %s|QHPSIHELPER=1" \
@@ -56,6 +59,7 @@ for size in 4k 100k; do
   echo "(b) bare /checkv2 round trip, same socket (tests/bench/checkv2)  $b"
   q=$(med "$T/out.$size" '(1) queue only, no scan')
   f=$(med "$T/out.$size" '(f) a plugin doing nothing')
+  sp=$(med "$T/out.$size" '(s) a spam engine doing nothing')
   r1=$(med "$T/out.$size" '(r1) rspamd.so in-process')
   r2=$(med "$T/out.$size" '(r2) rspamd.so via helper')
   r3=$(med "$T/out.$size" '(r3) rspamc via helper')
@@ -63,6 +67,7 @@ for size in 4k 100k; do
   cr=$(med "$T/out.$size" '(cr) clamd.so rspamd.so')
   echo "(r1)/((1)+(b)) = $(ratio "$r1" "$(awk -v a="$q" -v b="$b" 'BEGIN { print a + b }')")   (target <= 1.10)"
   echo "(r1)/((f)+(b)) = $(ratio "$r1" "$(awk -v a="$f" -v b="$b" 'BEGIN { print a + b }')")   past the scan step's own cost, (f)-(1) = $(awk -v a="$f" -v b="$q" 'BEGIN { printf "%.3f", a - b }') ms"
+  echo "(r1)/((s)+(b)) = $(ratio "$r1" "$(awk -v a="$sp" -v b="$b" 'BEGIN { print a + b }')")   past the spam step's own cost, (s)-(1) = $(awk -v a="$sp" -v b="$q" 'BEGIN { printf "%.3f", a - b }') ms (tests/plugins/spamtest.so)"
   echo "(r3)/(r1)      = $(ratio "$r3" "$r1")   the rspamc command through the helper against the plugin"
   echo "(r2)/(r1)      = $(ratio "$r2" "$r1")   the plugin through the helper against in-process"
   echo "(cr)/(c)       = $(ratio "$cr" "$c")   the chain against clamd alone"
