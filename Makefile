@@ -37,7 +37,7 @@ LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
 	$(addprefix lib/inspect/,inspect.o zip.o inflate.o uudecode.o) \
 	$(addprefix lib/check/,check.o route.o files.o clamd.o) \
-	$(addprefix lib/net/,host.o conn.o state.o pool.o stream.o) \
+	$(addprefix lib/net/,host.o conn.o state.o pool.o stream.o http.o) \
 	$(addprefix lib/report/,logline.o logdir.o report.o html.o live.o) \
 	$(addprefix lib/metrics/,metrics.o prom.o alarm.o) lib/api.o
 # ---- the library a qmail tree links
@@ -48,7 +48,7 @@ PROGS = src/qmail-queue src/qhpsi src/qhpsi-quarantine src/qhpsi-list src/qhpsi-
 	src/qhpsi-metrics src/qhpsi-top src/qhpsi-spamrules
 SCRIPTS = src/qhpsi-mkqueue src/qhpsi-selftest
 # ---- plugins: one .c each; PLUGLIBS_<name> adds link libraries
-PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so plugins/spamd.so
+PLUGINS = plugins/example.so plugins/clamd.so plugins/clamav.so plugins/rules.so plugins/spamd.so plugins/rspamd.so
 # clamav.so takes its limits as the archive check reads them (lib/inspect)
 PLUGLIBS_clamav = lib/libqhpsi.a $(LIBS) -lclamav
 # ---- content rules: the compiler and the plugin share these, with Hyperscan and PCRE2
@@ -72,8 +72,8 @@ TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe
 	tests/plugins/stubborn.so tests/plugins/descend.so \
 	tests/plugins/spamtest.so tests/plugins/spamtest-virus.so tests/plugins/spamtest-abi2.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/escape \
-	tests/plugins/poolshow tests/plugins/spamrun
-BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/confine tests/bench/pool tests/bench/archive
+	tests/plugins/poolshow tests/plugins/spamrun tests/plugins/spamline
+BENCHPROGS = tests/bench/qqbench tests/bench/rules tests/bench/confine tests/bench/pool tests/bench/archive tests/bench/checkv2
 
 all: $(PROGS) $(SCRIPTS) $(PLUGINS) $(QMAILLIB)
 
@@ -118,6 +118,10 @@ plugins/clamd.so: plugins/clamd.c lib/libqhpsi.a lib/net/*.h include/qhpsi-plugi
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 plugins/spamd.so: plugins/spamd.c lib/libqhpsi.a lib/net/*.h include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
+# rspamd.so: HTTP (lib/net/http.c) and the JSON reply, parsed by json-c
+PLUGLIBS_rspamd = lib/libqhpsi.a $(LIBS) -ljson-c
+plugins/rspamd.so: plugins/rspamd.c plugins/rspamdreply.c plugins/rspamdreply.h lib/libqhpsi.a lib/net/*.h include/qhpsi-plugin.h conf.stamp
+	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ plugins/rspamd.c plugins/rspamdreply.c $(PLUGLIBS_rspamd)
 
 src/qhpsi-mkqueue: src/qhpsi-mkqueue.sh conf.stamp
 	sed -e 's|@SPLIT@|$(SPLIT)|g' < $< > $@ && chmod 755 $@
@@ -155,6 +159,8 @@ tests/bench/confine: tests/bench/confine.c lib/libqhpsi.a conf.stamp
 tests/bench/pool: tests/bench/pool.c lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 tests/bench/archive: tests/bench/archive.c lib/libqhpsi.a conf.stamp
+	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
+tests/bench/checkv2: tests/bench/checkv2.c lib/libqhpsi.a conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< lib/libqhpsi.a $(LIBS)
 tests/bench/%: tests/bench/%.c conf.stamp
 	$(CC) $(ALLCFLAGS) $(HARDLD) $(LDFLAGS) -o $@ $< -ldl

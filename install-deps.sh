@@ -5,8 +5,9 @@
 #   sh install-deps.sh server   on a mail server: to build and run it only
 # As root it installs what is missing; otherwise it prints the apt-get line.
 
-# to build: make, make install (zlib1g-dev: the archive check inflates zips)
-build="make gcc skalibs-dev libclamav-dev libhyperscan-dev libpcre2-dev zlib1g-dev"
+# to build: make, make install (zlib1g-dev: the archive check inflates zips;
+# libjson-c-dev: rspamd.so parses rspamd's JSON replies)
+build="make gcc skalibs-dev libclamav-dev libhyperscan-dev libpcre2-dev zlib1g-dev libjson-c-dev"
 # to run: service/clamd, service/freshclam, service/qmail-smtpd under svscan
 # (daemontools-run starts svscan on /etc/service), setfacl for clamd's socket
 run="clamav-daemon clamav-freshclam ucspi-tcp daemontools daemontools-run acl"
@@ -17,8 +18,10 @@ run="clamav-daemon clamav-freshclam ucspi-tcp daemontools daemontools-run acl"
 # clang and its fuzzer runtime for make fuzz, chromium (a font, Mesa) to
 # render qhpsi-report -H, Prometheus's promtool and node_exporter for
 # qhpsi-metrics, tmux for qhpsi-top; SpamAssassin's spamd and spamc for
-# spamd.so (t-spamd, make bench)
+# spamd.so (t-spamd, make bench); rspamd (t-rspamd starts its own),
+# openssl for its DKIM key, python3-dkim to verify the signature
 tests="clamav clamdscan mailfront swaks maildrop zip sharutils tnef python3 procps util-linux
+  rspamd openssl python3-dkim
   clang libclang-rt-14-dev chromium fonts-liberation libgl1-mesa-dri
   prometheus prometheus-node-exporter tmux
   spamd spamc"

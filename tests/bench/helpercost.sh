@@ -35,7 +35,7 @@ if [ -n "$BEFORE" ]; then
   home "$BEFORE" "$T/before" || { echo "bench: no home for $BEFORE (make all tests/plugins/fake.so there)" >&2; exit 111; }
 fi
 
-. "$TOP/tests/bench/msgs.sh"
+. "$TOP/tests/bench/messages.sh"
 bench_messages "$T" || exit 111
 printf 'Fa@example.org\0Tb@example.org\0\0' > "$T/env"
 clamd_start "$T/clamd" >/dev/null || { echo "bench: clamd did not start" >&2; exit 111; }

@@ -11,7 +11,7 @@ T=$(mktemp -d /tmp/qhpsi-rbench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 for f in "$B" "$TOP/src/qhpsi-rules"; do [ -x "$f" ] || { echo "bench: missing $f" >&2; exit 111; }; done
 
-. "$TOP/tests/bench/msgs.sh"
+. "$TOP/tests/bench/messages.sh"
 bench_messages "$T" || exit 111
 python3 "$TOP/tests/bench/rules.py" gen 500 > "$T/rules" || exit 111
 "$TOP/src/qhpsi-rules" -o "$T/rules.qrc" -q "$T/rules" || exit 111

@@ -6,7 +6,7 @@
 FUZZCC ?= clang
 FUZZTIME ?= 60
 FUZZRUNS ?=
-FUZZTARGETS ?= envelope template clamdreply clamdhosts hoststate tcprules headerscan encode store logline mime seal rulesfile logparse archive spamrules spamdreply spamhdr
+FUZZTARGETS ?= envelope template clamdreply clamdhosts hoststate tcprules headerscan encode store logline mime seal rulesfile logparse archive spamrules spamdreply spamhdr rspamdreply
 FUZZOBJ = tests/fuzz/obj
 FUZZCFLAGS = -std=c99 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
@@ -36,6 +36,9 @@ $(FUZZOBJ)/fuzz-clamdreply: plugins/clamd.c $(NETFUZZ) $(FUZZOBJ)/net/conn.o
 $(FUZZOBJ)/fuzz-clamdhosts: plugins/clamd.c lib/net/conn.c $(NETFUZZ)
 $(FUZZOBJ)/fuzz-spamdreply: plugins/spamd.c $(NETFUZZ) $(FUZZOBJ)/net/conn.o
 $(FUZZOBJ)/fuzz-hoststate: $(NETFUZZ) $(FUZZOBJ)/net/conn.o
+# the rspamd plugin's reply: the HTTP reader, then the JSON (json-c)
+$(FUZZOBJ)/fuzz-rspamdreply: plugins/rspamdreply.c plugins/rspamdreply.h $(FUZZOBJ)/net/http.o $(FUZZOBJ)/net/conn.o $(FUZZOBJ)/scan/spamhdr.o
+FUZZLIBS_rspamdreply = -ljson-c
 $(FUZZOBJ)/fuzz-archive: $(addprefix $(FUZZOBJ)/inspect/,zip.o inflate.o uudecode.o)
 $(FUZZOBJ)/fuzz-logline: $(FUZZOBJ)/scan/msgid.o $(FUZZOBJ)/scan/verdict.o $(FUZZOBJ)/queue/xtext.o
 $(FUZZOBJ)/fuzz-store: $(FUZZOBJ)/quarantine/store.o $(FUZZOBJ)/queue/envelope.o $(FUZZOBJ)/queue/xtext.o

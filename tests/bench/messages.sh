@@ -1,6 +1,6 @@
-# tests/bench/msgs.sh: sourced by the bench scripts. bench_messages DIR
-# writes DIR/msg4k, a 4 KB text mail, and DIR/msg100k, a 100 KB mail with
-# a base64 attachment of random bytes.
+# tests/bench/messages.sh: sourced by the benchmarks. bench_messages DIR
+# writes the two messages they time: DIR/msg4k, a 4 KB text mail, and
+# DIR/msg100k, a 100 KB mail with a base64 attachment.
 bench_messages() {
   { printf 'From: a@example.org\nTo: b@example.org\nSubject: bench\n\n'
     i=0; while [ $i -lt 60 ]; do printf 'line %02d of a plain text message that is about four kilobytes long.\n' $i; i=$((i+1)); done
