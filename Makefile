@@ -30,7 +30,7 @@ LIBS = -l:libskarnet.a -lz
 
 # ---- the library every program shares
 # one directory per subsystem (README); lib/api.c is include/qhpsi.h
-LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o paths.o xtext.o) \
+LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o overlap.o paths.o xtext.o) \
 	$(addprefix lib/policy/,policy.o vars.o spamscore.o spamrules.o names.o tcprules.o template.o spampolicy.o) \
 	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o confine.o verdict.o logdest.o msgid.o seal.o spamhdr.o keep.o customerr.o spamstep.o) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \

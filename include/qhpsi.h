@@ -42,6 +42,15 @@ extern int qhpsi_init (char const *home, char const *queue, unsigned long uid) ;
    the log (qmail-queue's pid). */
 extern int qhpsi_scan (int messfd, char const *messfn, unsigned long qp, char const **env, size_t *envlen) ;
 
+/* For a qmail-queue that writes and syncs the message as it will be
+   queued while qhpsi_scan reads it (the project's own): the lines a clean
+   verdict of qhpsi_scan would put in front of the message on messfd (as
+   written: the Received line first), into buf (max bytes). Returns their
+   length, or 0 where no scan will run or no guess is made. With buf 0,
+   says only whether there would be a guess, without reading the message.
+   Safe to call in a thread while qhpsi_scan runs in another. */
+extern size_t qhpsi_ahead (int messfd, char *buf, size_t max) ;
+
 /* The same for a qmail-queue that has already written and fsync'ed both
    messfn and intdfn ("intd/INODE", "u<uid>\0p<pid>\0" then the envelope):
    reads the envelope from intd, rewrites intd for VIRUSFORWARD, and fsyncs

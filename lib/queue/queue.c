@@ -55,6 +55,7 @@ int queue_openmess (queue *q, unsigned long pid, time_t start)
 {
   struct stat st ;
   memset(q, 0, sizeof *q) ;
+  q->intdfd = -1 ;
   q->pid = pid ;
   q->start = start ;
   q->messfd = pidopen(q) ;
@@ -115,22 +116,53 @@ int queue_syncmess (queue *q)
   return fsync(q->messfd) < 0 ? QQ_WRITE : 0 ;
 }
 
-int queue_writeintd (queue *q, uid_t uid, char const *env, size_t envlen)
+void queue_writeback (queue *q)
+{
+  if (sync_file_range(q->messfd, 0, 0, SYNC_FILE_RANGE_WRITE) < 0) { /* the fsync still comes */ }
+}
+
+int queue_makeintd (queue *q, uid_t uid, char const *env, size_t envlen)
 {
   char head[2 + UINT64_FMT + 2 + UINT64_FMT] ;
   size_t n = 0 ;
   int fd = open_excl(q->intdfn) ;
   if (fd < 0) return QQ_INTD ;
   q->madeintd = 1 ;
+  q->intdfd = fd ;
   head[n++] = 'u' ; n += ulong_fmt(head + n, uid) ; head[n++] = 0 ;
   head[n++] = 'p' ; n += ulong_fmt(head + n, q->pid) ; head[n++] = 0 ;
-  if (allwrite(fd, head, n) < n || allwrite(fd, env, envlen) < envlen || fsync(fd) < 0)
+  q->intdenv = n ;
+  if (allwrite(fd, head, n) < n || allwrite(fd, env, envlen) < envlen) return QQ_WRITE ;
+  return 0 ;
+}
+
+int queue_syncintd (queue *q)
+{
+  int r = fsync(q->intdfd) < 0 ? QQ_WRITE : 0 ;
+  close(q->intdfd) ;
+  q->intdfd = -1 ;
+  return r ;
+}
+
+int queue_writeintd (queue *q, uid_t uid, char const *env, size_t envlen)
+{
+  int r = queue_makeintd(q, uid, env, envlen) ;
+  if (r && q->intdfd >= 0) { close(q->intdfd) ; q->intdfd = -1 ; }
+  return r ? r : queue_syncintd(q) ;
+}
+
+int queue_rewriteintd (queue *q, char const *env, size_t envlen)
+{
+  if (q->intdfd < 0) q->intdfd = open(q->intdfn, O_RDWR | O_CLOEXEC) ;
+  if (q->intdfd < 0) return QQ_INTD ;
+  if (ftruncate(q->intdfd, q->intdenv) < 0
+   || pwrite(q->intdfd, env, envlen, q->intdenv) != (ssize_t)envlen)
   {
-    close(fd) ;
+    close(q->intdfd) ;
+    q->intdfd = -1 ;
     return QQ_WRITE ;
   }
-  close(fd) ;
-  return 0 ;
+  return queue_syncintd(q) ;
 }
 
 int queue_publish (queue *q)
@@ -149,6 +181,7 @@ int queue_publish (queue *q)
 
 void queue_cleanup (queue *q)
 {
+  if (q->intdfd >= 0) { close(q->intdfd) ; q->intdfd = -1 ; }
   if (q->madeintd)
   {
     if (unlink(q->intdfn) < 0) return ;

@@ -22,6 +22,8 @@ struct queue_s
   time_t start ;
   unsigned long messnum ; /* the inode that names the message */
   int messfd ;            /* read-write, on mess/N/messnum */
+  int intdfd ;            /* read-write, on intd/messnum while it is written; else -1 */
+  size_t intdenv ;        /* where the envelope starts in intd */
   uint64_t messlen ;      /* bytes written to mess */
   char pidfn[QUEUE_FNMAX] ;
   char messfn[QUEUE_FNMAX] ;
@@ -48,13 +50,29 @@ extern int queue_prefix (queue *q, char const *prefix, size_t len) ;
 /* fsync mess */
 extern int queue_syncmess (queue *q) ;
 
-/* intd: "u<uid>\0p<pid>\0" then the envelope entries; fsync */
+/* Starts writing mess back to the disk now and returns at once: its fsync
+   later finds less to wait for. Best effort; the fsync is what counts. */
+extern void queue_writeback (queue *q) ;
+
+/* intd: "u<uid>\0p<pid>\0" then the envelope entries, not synced; intdfd
+   stays open for queue_syncintd or queue_rewriteintd */
+extern int queue_makeintd (queue *q, uid_t uid, char const *env, size_t envlen) ;
+
+/* fsync intd and close it */
+extern int queue_syncintd (queue *q) ;
+
+/* queue_makeintd then queue_syncintd */
 extern int queue_writeintd (queue *q, uid_t uid, char const *env, size_t envlen) ;
+
+/* intd's envelope replaced (VIRUSFORWARD after intd was written), then
+   synced and closed */
+extern int queue_rewriteintd (queue *q, char const *env, size_t envlen) ;
 
 /* links intd to todo and pulls the trigger: the message is queued */
 extern int queue_publish (queue *q) ;
 
-/* removes what this run made, as qmail's cleanup does: truncate, unlink */
+/* removes what this run made, as qmail's cleanup does: truncate, unlink;
+   closes intd if open */
 extern void queue_cleanup (queue *q) ;
 
 #endif

@@ -79,8 +79,12 @@ static int setup (struct setup *a)
   struct pollfd p = { .fd = a->parentfd, .events = POLLIN } ;
   if (a->flags & SPAWN_NEWPGRP && setpgid(0, 0) < 0) return 0 ;
   if (a->userns && !confine_enter(a->euid, a->egid)) { a->nsfail = 1 ; return 0 ; }
+  /* the system calls themselves: the C library's setreuid asks every
+     other thread of the parent to follow and waits for them, which a
+     vfork'ed or cloned child of a process with threads (qmail-queue's
+     disk work) would wait for forever */
   if (a->flags & SPAWN_REALTOEFF)
-    if (setregid(a->egid, a->egid) < 0 || setreuid(a->euid, a->euid) < 0) return 0 ;
+    if (syscall(SYS_setregid, a->egid, a->egid) < 0 || syscall(SYS_setreuid, a->euid, a->euid) < 0) return 0 ;
   /* nothing started for a message outlives the process that started it */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return 0 ;
   /* the parent may have gone just before the request; from a new PID

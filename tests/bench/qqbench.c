@@ -2,8 +2,10 @@
    run so they see the same machine. Prints medians and 90th percentiles.
    Usage: qqbench [-n RUNS] [-p PARALLEL] QMAIL-QUEUE MESSAGE ENVELOPE CONF...
    where CONF is 'label|VAR=value|VAR=value' (variables set for that
-   qmail-queue), or 'label|@PLUGIN.so' to time a bare plugin scan of a copy
-   of the message in this process, no queue. With -p, each qmail-queue
+   qmail-queue), 'label|@PLUGIN.so' to time a bare plugin scan of a copy
+   of the message in this process, no queue, or 'label|#DIR' to time the
+   disk work alone of queueing it in DIR (mess written and synced, then
+   intd, as qmail). With -p, each qmail-queue
    configuration is also run by PARALLEL senders at once, RUNS messages each,
    and messages per second are printed. A 'QQ=path' word in a CONF runs
    that qmail-queue instead (another build, timed in the same run). */
@@ -31,6 +33,7 @@ struct conf
   char label[64] ;
   char *env[MAXENV] ;
   struct qhpsi_plugin const *plugin ; /* bare scan instead of qmail-queue */
+  char const *disk ; /* the disk work alone, in this directory */
   double *ms ;
   char const *qq ; /* or 0: the one of the command line */
 } ;
@@ -55,6 +58,7 @@ static void parse (struct conf *c, char const *spec)
   unsigned int n = 0 ;
   snprintf(c->label, sizeof c->label, "%s", strtok_r(s, "|", &save)) ;
   c->plugin = 0 ;
+  c->disk = 0 ;
   c->qq = 0 ;
   for (char **e = environ ; *e && n < MAXENV - 8 ; e++) c->env[n++] = *e ;
   for (w = strtok_r(0, "|", &save) ; w && n < MAXENV - 1 ; w = strtok_r(0, "|", &save))
@@ -65,6 +69,7 @@ static void parse (struct conf *c, char const *spec)
       c->plugin = h ? dlsym(h, QHPSI_PLUGIN_SYMBOL) : 0 ;
       if (!c->plugin) { fprintf(stderr, "qqbench: cannot load %s\n", w + 1) ; exit(111) ; }
     }
+    else if (*w == '#') c->disk = w + 1 ;
     else if (!strncmp(w, "QQ=", 3)) c->qq = w + 3 ;
     else c->env[n++] = w ;
   }
@@ -104,6 +109,34 @@ static double bare (struct conf const *c, char const *msg)
   close(fd) ;
   unlink(copy) ;
   if (r.verdict != QHPSI_CLEAN) { fprintf(stderr, "qqbench: bare scan: %d %s\n", r.verdict, r.text) ; exit(111) ; }
+  return t ;
+}
+
+/* What the queue's disk work alone takes for this message, done as qmail
+   does it: mess written and fsync'ed, then intd written and fsync'ed;
+   both removed after. */
+static double disk (struct conf const *c, char const *msg)
+{
+  static unsigned long serial ;
+  static char buf[1 << 20] ;
+  static char const env[] = "u0\0p1\0Fa@example.org\0Tb@example.org\0" ;
+  char mess[4096], intd[4096] ;
+  ssize_t n ;
+  double t ;
+  int in = open(msg, O_RDONLY), m, i ;
+  n = in < 0 ? -1 : read(in, buf, sizeof buf) ;
+  if (n < 0) { perror("qqbench: message") ; exit(111) ; }
+  close(in) ;
+  snprintf(mess, sizeof mess, "%s/mess.%lu", c->disk, ++serial) ;
+  snprintf(intd, sizeof intd, "%s/intd.%lu", c->disk, serial) ;
+  t = now() ;
+  m = open(mess, O_RDWR | O_CREAT | O_EXCL, 0644) ;
+  if (m < 0 || write(m, buf, n) != n || fsync(m) < 0) { perror("qqbench: disk") ; exit(111) ; }
+  i = open(intd, O_RDWR | O_CREAT | O_EXCL, 0644) ;
+  if (i < 0 || write(i, env, sizeof env - 1) != (ssize_t)sizeof env - 1 || fsync(i) < 0) { perror("qqbench: disk") ; exit(111) ; }
+  t = now() - t ;
+  close(m) ; close(i) ;
+  unlink(mess) ; unlink(intd) ;
   return t ;
 }
 
@@ -152,6 +185,7 @@ int main (int argc, char **argv)
     {
       double t = now() ;
       if (conf[c].plugin) t = bare(&conf[c], msg) ;
+      else if (conf[c].disk) t = disk(&conf[c], msg) ;
       else { once(conf[c].qq ? conf[c].qq : qq, msg, env, conf[c].env) ; t = now() - t ; }
       if (r) conf[c].ms[r-1] = t ;
     }
@@ -164,7 +198,7 @@ int main (int argc, char **argv)
   if (par)
     for (unsigned int c = 0 ; c < nconf ; c++)
     {
-      if (conf[c].plugin) continue ;
+      if (conf[c].plugin || conf[c].disk) continue ;
       double t = now() ;
       for (unsigned int p = 0 ; p < par ; p++)
         if (!fork())

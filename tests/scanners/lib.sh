@@ -138,3 +138,15 @@ gone() {
 # routes: each test body runs once through the helper and once directly
 # route KIND: the route name the log line gives for command or plugin
 route() { if [ "$HELPER" = 1 ]; then echo "helper-$1"; else echo "$1"; fi; }
+
+# the path the record scanner got, if it names a message file of the
+# queue, mess/N/INODE: the one queued, or the one scanned beside it while
+# the copy to queue is written and synced (qmail-queue(8), ORDER)
+scanned() {
+  _p=$(grep '^argv' "$R/record.log" | grep -o "\[$H/queue/[^]]*\]" | tr -d '[]' | head -n 1)
+  _id=${_p##*/}
+  case $_id in
+    ''|*[!0-9]*) echo "not a message file: $_p" ;;
+    *) if [ "$_p" = "$H/queue/mess/$((_id % QSPLIT))/$_id" ]; then echo "$_p"; else echo "not a message file: $_p"; fi ;;
+  esac
+}
