@@ -51,6 +51,11 @@ extern int qhpsi_scan (int messfd, char const *messfn, unsigned long qp, char co
    Safe to call in a thread while qhpsi_scan runs in another. */
 extern size_t qhpsi_ahead (int messfd, char *buf, size_t max) ;
 
+/* For the same caller: the number (inode) of the mess file that will be
+   queued when it is not the one qhpsi_scan reads: the message's queue ID,
+   as plugins are told it and qmail-send logs it. */
+extern void qhpsi_queuedas (unsigned long messnum) ;
+
 /* The same for a qmail-queue that has already written and fsync'ed both
    messfn and intdfn ("intd/INODE", "u<uid>\0p<pid>\0" then the envelope):
    reads the envelope from intd, rewrites intd for VIRUSFORWARD, and fsyncs

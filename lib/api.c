@@ -27,6 +27,7 @@
 
 static policy pol ;
 static int ready ;
+static unsigned long queuedas ;
 static envelope env = ENVELOPE_ZERO ;
 
 int qhpsi_init (char const *home, char const *queue, unsigned long uid)
@@ -98,7 +99,7 @@ static int fill (queue *q, int messfd, char const *messfn)
   q->messfd = messfd ;
   q->intdfd = -1 ;
   q->messlen = st.st_size ;
-  q->messnum = st.st_ino ;
+  q->messnum = queuedas ? queuedas : st.st_ino ;
   q->pid = getpid() ;
   /* the quarantine dates its entries by it */
   q->start = time(0) ;
@@ -151,6 +152,11 @@ size_t qhpsi_ahead (int messfd, char *buf, size_t max)
   }
   stralloc_free(&hdr) ;
   return n ;
+}
+
+void qhpsi_queuedas (unsigned long messnum)
+{
+  queuedas = messnum ;
 }
 
 int qhpsi_envelopeerror (int code, int messfd, unsigned long qp, char const *s, size_t len)

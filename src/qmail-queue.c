@@ -81,7 +81,12 @@ static int overlapped (uid_t uid, unsigned long pid, envelope const *env)
   size_t elen = env->sa.len, headlen = qhpsi_ahead(q.messfd, o.head, sizeof o.head) ;
   struct stat st ;
   int r, rs ;
-  if (headlen) { r = overlap_copybegin(&o, &q, headlen, uid, e, elen) ; if (r) return r ; }
+  if (headlen)
+  {
+    r = overlap_copybegin(&o, &q, headlen, uid, e, elen) ;
+    if (r) return r ;
+    qhpsi_queuedas(o.copy.messnum) ;
+  }
   else overlap_syncbegin(&o, &q) ;
   r = qhpsi_scan(q.messfd, q.messfn, pid, &e, &elen) ;
   if (r != QHPSI_GOON) return r ;

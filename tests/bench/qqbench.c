@@ -23,7 +23,7 @@
 
 #include "qhpsi-plugin.h"
 
-#define MAXCONF 16
+#define MAXCONF 24
 #define MAXENV 32
 
 extern char **environ ;
