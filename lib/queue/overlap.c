@@ -132,14 +132,22 @@ int overlap_wait (overlap *o)
   return o->result ;
 }
 
-/* does the scanned file now hold exactly the copy: the guessed lines,
-   then the bytes both were written with (the scan only puts lines in
-   front; its scanners get read-only descriptors)? */
+/* Does the scanned file now hold exactly the copy? Compared whole: the
+   scan puts lines in front, and may change bytes in place too (a spam
+   engine's fields a sender put in are renamed in the file), whatever it
+   put in front. Page cache reads: microseconds for 100 KB. */
 static int guessed (overlap const *o, uint64_t size)
 {
-  char buf[OVERLAP_HEADMAX] ;
+  char a[16384], b[16384] ;
+  uint64_t off = 0 ;
   if (size != o->copy.messlen) return 0 ;
-  return pread(o->scan->messfd, buf, o->headlen, 0) == (ssize_t)o->headlen && !memcmp(buf, o->head, o->headlen) ;
+  while (off < size)
+  {
+    size_t n = size - off < sizeof a ? size - off : sizeof a ;
+    if (pread(o->scan->messfd, a, n, off) != (ssize_t)n || pread(o->copy.messfd, b, n, off) != (ssize_t)n || memcmp(a, b, n)) return 0 ;
+    off += n ;
+  }
+  return 1 ;
 }
 
 int overlap_settle (overlap *o, char const *env, size_t envlen)
