@@ -71,6 +71,8 @@ queued() {
   [ $# -eq 0 ] && set -- r1@example.org r2@example.org
   if [ "$rc" != 0 ]; then fail "$_n: exit $rc, wanted 0; log: $(cat "$T/log")"; return; fi
   if [ "$(todo_count "$H")" != 1 ]; then fail "$_n: $(todo_count "$H") messages in todo, wanted 1"; return; fi
+  # and nothing else: the file scanned beside a copy is gone
+  if [ "$(cd "$H/queue" && find mess pid -type f | wc -l)" != 1 ]; then fail "$_n: left in the queue: $(queue_files "$H" | tr '\n' ' ')"; return; fi
   _m=$(mess_of "$H")
   printf '%b' "$_h" > "$T/want"
   tail -c +$(($(wc -c < "$T/want") + 1)) "$_m" | head -n 1 > "$T/received"
