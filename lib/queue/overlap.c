@@ -6,7 +6,8 @@
    link into todo/, so they need not wait for each other; the link waits
    for all of them.
 
-   The scan's header goes in front of the message, so mess cannot be
+   The scan's header goes in front of the message (qmail-queue does this
+   from 32 KB; below, the copy costs more than it hides), so mess cannot be
    synced before the verdict unless the header is guessed (qhpsi_ahead:
    with a seal key it reads the whole message). So the message is written
    a second time before the scan, as it will be queued if clean (the
@@ -84,17 +85,26 @@ static int copyfrom (queue *to, queue const *from)
 static void *work (void *arg)
 {
   overlap *o = arg ;
-  if (!o->copying) o->result = queue_syncmess(o->scan) ;
-  /* both written first, so that one journal commit may carry both */
-  else o->result = queue_syncmess(&o->copy) ? QQ_WRITE : fsync(o->copy.intdfd) < 0 ? QQ_WRITE : 0 ;
+  o->result = queue_syncmess(o->copying ? &o->copy : o->scan) ;
+  return 0 ;
+}
+
+/* the copy's intd, in a thread of its own: both written first, both
+   synced at once */
+static void *workintd (void *arg)
+{
+  overlap *o = arg ;
+  o->intdresult = fsync(o->copy.intdfd) < 0 ? QQ_WRITE : 0 ;
   return 0 ;
 }
 
 static void begin (overlap *o)
 {
-  o->result = 0 ;
+  o->result = o->intdresult = 0 ;
   o->running = spawn(&o->thread, &work, o) ;
   if (!o->running) work(o) ;
+  o->running2 = o->copying && spawn(&o->thread2, &workintd, o) ;
+  if (o->copying && !o->running2) workintd(o) ;
 }
 
 void overlap_syncbegin (overlap *o, queue *scan)
@@ -128,8 +138,9 @@ int overlap_copybegin (overlap *o, queue *scan, size_t headlen, uid_t uid, char 
 int overlap_wait (overlap *o)
 {
   if (o->running) pthread_join(o->thread, 0) ;
-  o->running = 0 ;
-  return o->result ;
+  if (o->running2) pthread_join(o->thread2, 0) ;
+  o->running = o->running2 = 0 ;
+  return o->result ? o->result : o->intdresult ;
 }
 
 /* Does the scanned file now hold exactly the copy? Compared whole: the

@@ -24,8 +24,11 @@ struct overlap_s
   char head[OVERLAP_HEADMAX] ; /* the guessed header (qhpsi_ahead), put there by the caller */
   size_t headlen ;
   int result ;
+  int intdresult ;
   pthread_t thread ;
+  pthread_t thread2 ;    /* the copy's intd */
   unsigned int running : 1 ;
+  unsigned int running2 : 1 ;
   unsigned int copying : 1 ;
 } ;
 
