@@ -16,7 +16,7 @@ die() { echo "install: fatal: $*" >&2; exit 111; }
 # programs, every one of them (tests/t-install checks them against INSTALL)
 TOOLS="qhpsi-quarantine qhpsi-mkqueue qhpsi-selftest qhpsi-list qhpsi-show qhpsi-release qhpsi-purge qhpsi-delete qhpsi-rules qhpsi-report qhpsi-check qhpsi-token qhpsi-metrics qhpsi-top qhpsi-spamrules"
 BINS="qhpsi $TOOLS"
-PLUGS="clamd.so clamav.so rules.so rspamd.so"
+PLUGS="clamd.so clamav.so rules.so rspamd.so spamd.so"
 
 # callers: the users' .qmail files and maildrop recipes, and the aliases,
 # that still run bin/qhpsi-quarantine (INSTALL, step 9); the homes are the
