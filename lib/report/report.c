@@ -137,6 +137,8 @@ int report_line (report *r, char const *s, size_t len)
   else if (lfield_is(&l.action, "blackhole")) r->blackholed++ ;
   else if (lfield_is(&l.action, "forward")) r->forwarded++ ;
   else if (lfield_is(&l.action, "tempfail")) r->tempfailed++ ;
+  /* a plugin's or a spam engine's tag: queued tagged, whatever the verdict */
+  else if (lfield_is(&l.action, "tag")) r->tagged++ ;
   if (l.qid.len) r->quarantined++ ;
   if (l.spam.s && !spamline(r, &l)) return 0 ;
   if (r->msn == r->msa)
