@@ -23,6 +23,10 @@ enum qhpsi_verdict
 #define QHPSI_INPROCESS_SAFE 1u /* may run inside qmail-queue itself */
 #define QHPSI_SPAM_ENGINE 2u    /* ABI 3: scores spam; its errors follow the spam failure policy
                                    (QHPSISPAMFAIL), not QHPSIFAIL, and a virus verdict wins over it */
+#define QHPSI_SELF_CONTAINED 4u /* ABI 3: starts no process nor thread, keeps to timeout_ms, leaves
+                                   signals, alarms and ids alone: a chain of such plugins runs in the
+                                   scanning process itself, no copy of it around them, with no
+                                   process to be made while they run */
 
 #define QHPSI_TEXTLEN 128 /* room for a signature name or an error text, NUL included */
 #define QHPSI_REPLYLEN 256 /* room for an SMTP reply text, NUL included */

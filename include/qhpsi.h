@@ -56,6 +56,14 @@ extern size_t qhpsi_ahead (int messfd, char *buf, size_t max) ;
    as plugins are told it and qmail-send logs it. */
 extern void qhpsi_queuedas (unsigned long messnum) ;
 
+/* For the same caller: 1 when the scan will read the message only through
+   messfd (QHPSI names plugins), never by its name: qhpsi_scan may then be
+   given an anonymous copy of the message on messfd (a memfd), messfn
+   still naming the mess file, which the caller meanwhile fills with the
+   guessed header and the message and syncs. 0 when a command may be given
+   the name. */
+extern int qhpsi_scansfd (void) ;
+
 /* The same for a qmail-queue that has already written and fsync'ed both
    messfn and intdfn ("intd/INODE", "u<uid>\0p<pid>\0" then the envelope):
    reads the envelope from intd, rewrites intd for VIRUSFORWARD, and fsyncs

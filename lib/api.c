@@ -21,6 +21,7 @@
 #include "queue/qqexit.h"
 #include "queue/queue.h"
 #include "scan/msgid.h"
+#include "scan/scan.h"
 #include "scan/scanstep.h"
 #include "scan/seal.h"
 #include "scan/verdict.h"
@@ -157,6 +158,11 @@ size_t qhpsi_ahead (int messfd, char *buf, size_t max)
 void qhpsi_queuedas (unsigned long messnum)
 {
   queuedas = messnum ;
+}
+
+int qhpsi_scansfd (void)
+{
+  return ready && pol.qhpsi && scan_isplugin(pol.qhpsi) ;
 }
 
 int qhpsi_envelopeerror (int code, int messfd, unsigned long qp, char const *s, size_t len)

@@ -298,6 +298,6 @@ const struct qhpsi_plugin qhpsi_plugin =
 {
   .abi = QHPSI_PLUGIN_ABI,
   .name = "clamd",
-  .flags = QHPSI_INPROCESS_SAFE,
+  .flags = QHPSI_INPROCESS_SAFE | QHPSI_SELF_CONTAINED,
   .scan = &scan
 } ;

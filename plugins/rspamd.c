@@ -129,6 +129,6 @@ const struct qhpsi_plugin qhpsi_plugin =
 {
   .abi = QHPSI_PLUGIN_ABI,
   .name = "rspamd",
-  .flags = QHPSI_INPROCESS_SAFE | QHPSI_SPAM_ENGINE,
+  .flags = QHPSI_INPROCESS_SAFE | QHPSI_SPAM_ENGINE | QHPSI_SELF_CONTAINED,
   .scan = &scan
 } ;

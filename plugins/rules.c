@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -58,6 +59,11 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *res)
   r = rules_load(fd, err, sizeof err) ;
   close(fd) ;
   if (!r) { say(res, QHPSI_ERROR, "rules: %s: %s", fn, err) ; return ; }
+  {
+    struct timespec ts ;
+    clock_gettime(CLOCK_MONOTONIC, &ts) ;
+    rules_deadline(r, (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + m->timeout_ms) ;
+  }
   if (m->size > SIZE_MAX) { rules_free(r) ; say(res, QHPSI_ERROR, "rules: message too large") ; return ; }
   if (m->size)
   {
@@ -89,6 +95,6 @@ struct qhpsi_plugin const qhpsi_plugin =
 {
   .abi = QHPSI_PLUGIN_ABI,
   .name = "rules",
-  .flags = QHPSI_INPROCESS_SAFE,
+  .flags = QHPSI_INPROCESS_SAFE | QHPSI_SELF_CONTAINED,
   .scan = &scan
 } ;

@@ -324,6 +324,6 @@ const struct qhpsi_plugin qhpsi_plugin =
 {
   .abi = QHPSI_PLUGIN_ABI,
   .name = "spamd",
-  .flags = QHPSI_INPROCESS_SAFE | QHPSI_SPAM_ENGINE,
+  .flags = QHPSI_INPROCESS_SAFE | QHPSI_SPAM_ENGINE | QHPSI_SELF_CONTAINED,
   .scan = &scan
 } ;

@@ -75,26 +75,36 @@ static int sequential (uid_t uid, unsigned long pid, char const *e, size_t elen)
    writes and syncs the message as it will be queued and its intd; else it
    syncs mess while intd is written and synced here, after the scan (which
    may change the envelope). */
-/* Below this size a copy costs more than it hides (make bench, 4 KB: a
-   second file's creation and removal in the fsync's journal commit, two
-   threads, against a scan of a millisecond); the scan then comes first,
-   and mess and intd are synced at once after it. */
+/* Where the scan reads the file by its name (a command), the copy is a
+   second mess file, and below COPYMIN it costs more than it hides (make
+   bench, 4 KB: its creation and removal in the fsync's journal commit,
+   against a scan of a millisecond): the scan then comes first, and mess
+   and intd are synced at once after it. Where it reads only a descriptor
+   (plugins, qhpsi_scansfd), the copy is in memory and costs a copy of the
+   bytes: made at every size up to MEMMAX. */
 #define COPYMIN 32768
+#define MEMMAX (16 << 20)
+
+enum { NOCOPY, FILECOPY, MEMCOPY } ;
 
 static int copying (void)
 {
-  return q.messlen >= COPYMIN && qhpsi_ahead(q.messfd, 0, 0) ;
+  if (!qhpsi_ahead(q.messfd, 0, 0)) return NOCOPY ;
+  if (qhpsi_scansfd() && q.messlen <= MEMMAX) return MEMCOPY ;
+  return q.messlen >= COPYMIN ? FILECOPY : NOCOPY ;
 }
 
 static int overlapped (uid_t uid, unsigned long pid, envelope const *env)
 {
   char const *e = env->sa.s ;
-  size_t elen = env->sa.len, headlen = copying() ? qhpsi_ahead(q.messfd, o.head, sizeof o.head) : 0 ;
+  size_t elen = env->sa.len ;
+  int way = copying() ;
+  size_t headlen = way != NOCOPY ? qhpsi_ahead(q.messfd, o.head, sizeof o.head) : 0 ;
   struct stat st ;
   int r, rs ;
   if (!headlen && qhpsi_ahead(q.messfd, 0, 0))
   {
-    /* a small message scanned: nothing to sync before the verdict */
+    /* a small message scanned by a command: nothing to sync before the verdict */
     r = qhpsi_scan(q.messfd, q.messfn, pid, &e, &elen) ;
     if (r != QHPSI_GOON) return r ;
     r = queue_makeintd(&q, uid, e, elen) ;
@@ -104,18 +114,19 @@ static int overlapped (uid_t uid, unsigned long pid, envelope const *env)
   }
   if (headlen)
   {
-    r = overlap_copybegin(&o, &q, headlen, uid, e, elen) ;
+    r = way == MEMCOPY ? overlap_membegin(&o, &q, headlen, uid, e, elen) : overlap_copybegin(&o, &q, headlen, uid, e, elen) ;
     if (r) return r ;
-    qhpsi_queuedas(o.copy.messnum) ;
+    qhpsi_queuedas(o.to->messnum) ;
   }
   else overlap_syncbegin(&o, &q) ;
-  r = qhpsi_scan(q.messfd, q.messfn, pid, &e, &elen) ;
+  /* in memory, the scan reads the copy; the name is the mess file's */
+  r = qhpsi_scan(headlen ? o.scan->messfd : q.messfd, q.messfn, pid, &e, &elen) ;
   if (r != QHPSI_GOON) return r ;
   if (headlen)
   {
     r = overlap_wait(&o) ;
     if (!r) r = overlap_settle(&o, e, elen) ;
-    return published(r ? r : queue_publish(&o.copy)) ;
+    return published(r ? r : queue_publish(o.to)) ;
   }
   r = queue_makeintd(&q, uid, e, elen) ;
   if (!r) r = queue_syncintd(&q) ;

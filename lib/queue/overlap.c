@@ -20,31 +20,24 @@
    rewritten from the scanned file and synced again (a virus, a tag, a
    forward: the rare case pays). The scanned file is unlinked before the
    link; a crash leaves mess files and an intd that qmail-send's cleanup
-   removes, as after any crash before the link. */
+   removes, as after any crash before the link.
+   When the scan reads only its descriptor (plugins), the copy the scanner
+   reads is an anonymous file in memory instead, and the mess file itself
+   gets the guessed header: no second file's creation and removal in the
+   fsync's journal commit, which made the copy a loss for small mail. */
 
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <skalibs/allreadwrite.h>
 
 #include "queue/overlap.h"
 #include "queue/qqexit.h"
-
-/* A thread that takes no signal: they go to the main thread, whose
-   handlers (the deadline, the scan's backstop) expect to run there. */
-static int spawn (pthread_t *t, void *(*f)(void *), void *arg)
-{
-  sigset_t all, old ;
-  int e ;
-  sigfillset(&all) ;
-  pthread_sigmask(SIG_SETMASK, &all, &old) ;
-  e = pthread_create(t, 0, f, arg) ;
-  pthread_sigmask(SIG_SETMASK, &old, 0) ;
-  return !e ;
-}
+#include "scan/thread.h"
 
 static void *syncone (void *fd)
 {
@@ -57,7 +50,7 @@ int overlap_fsync2 (int a, int b)
   void *ra = 0 ;
   int rb ;
   /* without a thread, one after the other: slower, as safe */
-  if (!spawn(&t, &syncone, &a)) return fsync(a) < 0 || fsync(b) < 0 ? QQ_WRITE : 0 ;
+  if (!thread_start(&t, &syncone, &a)) return fsync(a) < 0 || fsync(b) < 0 ? QQ_WRITE : 0 ;
   rb = fsync(b) ;
   pthread_join(t, &ra) ;
   return ra || rb < 0 ? QQ_WRITE : 0 ;
@@ -85,7 +78,7 @@ static int copyfrom (queue *to, queue const *from)
 static void *work (void *arg)
 {
   overlap *o = arg ;
-  o->result = queue_syncmess(o->copying ? &o->copy : o->scan) ;
+  o->result = queue_syncmess(o->copying ? o->to : o->scan) ;
   return 0 ;
 }
 
@@ -94,23 +87,23 @@ static void *work (void *arg)
 static void *workintd (void *arg)
 {
   overlap *o = arg ;
-  o->intdresult = fsync(o->copy.intdfd) < 0 ? QQ_WRITE : 0 ;
+  o->intdresult = fsync(o->to->intdfd) < 0 ? QQ_WRITE : 0 ;
   return 0 ;
 }
 
 static void begin (overlap *o)
 {
   o->result = o->intdresult = 0 ;
-  o->running = spawn(&o->thread, &work, o) ;
+  o->running = thread_start(&o->thread, &work, o) ;
   if (!o->running) work(o) ;
-  o->running2 = o->copying && spawn(&o->thread2, &workintd, o) ;
+  o->running2 = o->copying && thread_start(&o->thread2, &workintd, o) ;
   if (o->copying && !o->running2) workintd(o) ;
 }
 
 void overlap_syncbegin (overlap *o, queue *scan)
 {
   o->scan = scan ;
-  o->copying = 0 ;
+  o->copying = o->inmem = 0 ;
   begin(o) ;
 }
 
@@ -122,6 +115,8 @@ int overlap_copybegin (overlap *o, queue *scan, size_t headlen, uid_t uid, char 
   o->env = env ;
   o->envlen = envlen ;
   o->copying = 1 ;
+  o->inmem = 0 ;
+  o->to = &o->copy ;
   o->copy.messfd = -1 ;
   o->copy.intdfd = -1 ;
   o->copy.mademess = o->copy.madeintd = 0 ;
@@ -131,6 +126,30 @@ int overlap_copybegin (overlap *o, queue *scan, size_t headlen, uid_t uid, char 
   if (!r) r = queue_put(&o->copy, o->head, headlen) ;
   if (!r) r = copyfrom(&o->copy, scan) ;
   if (!r) r = queue_makeintd(&o->copy, uid, env, envlen) ;
+  if (!r) begin(o) ;
+  return r ;
+}
+
+int overlap_membegin (overlap *o, queue *q, size_t headlen, uid_t uid, char const *env, size_t envlen)
+{
+  queue *m = &o->mem ;
+  int r ;
+  o->scan = m ;
+  o->to = q ;
+  o->headlen = headlen ;
+  o->env = env ;
+  o->envlen = envlen ;
+  o->copying = o->inmem = 1 ;
+  *m = *q ;
+  m->mademess = m->madeintd = 0 ;
+  m->intdfd = -1 ;
+  m->messlen = 0 ;
+  m->messfd = memfd_create("qhpsi-scan", MFD_CLOEXEC) ;
+  if (m->messfd < 0) { o->copying = o->inmem = 0 ; return QQ_NOMEM ; }
+  r = copyfrom(m, q) ;
+  if (!r && m->messlen != q->messlen) r = QQ_READ ;
+  if (!r) r = queue_prefix(q, o->head, headlen) ;
+  if (!r) r = queue_makeintd(q, uid, env, envlen) ;
   if (!r) begin(o) ;
   return r ;
 }
@@ -151,11 +170,11 @@ static int guessed (overlap const *o, uint64_t size)
 {
   char a[16384], b[16384] ;
   uint64_t off = 0 ;
-  if (size != o->copy.messlen) return 0 ;
+  if (size != o->to->messlen) return 0 ;
   while (off < size)
   {
     size_t n = size - off < sizeof a ? size - off : sizeof a ;
-    if (pread(o->scan->messfd, a, n, off) != (ssize_t)n || pread(o->copy.messfd, b, n, off) != (ssize_t)n || memcmp(a, b, n)) return 0 ;
+    if (pread(o->scan->messfd, a, n, off) != (ssize_t)n || pread(o->to->messfd, b, n, off) != (ssize_t)n || memcmp(a, b, n)) return 0 ;
     off += n ;
   }
   return 1 ;
@@ -163,7 +182,7 @@ static int guessed (overlap const *o, uint64_t size)
 
 int overlap_settle (overlap *o, char const *env, size_t envlen)
 {
-  queue *s = o->scan, *c = &o->copy ;
+  queue *s = o->scan, *c = o->to ;
   struct stat st ;
   int r = 0 ;
   if (fstat(s->messfd, &st) < 0) return QQ_READ ;
@@ -179,6 +198,7 @@ int overlap_settle (overlap *o, char const *env, size_t envlen)
   if (!r && (envlen != o->envlen || memcmp(env, o->env, envlen))) r = queue_rewriteintd(c, env, envlen) ;
   if (r) return r ;
   /* the scanned file is no part of the queue: gone before the link */
+  if (o->inmem) { close(s->messfd) ; s->messfd = -1 ; o->inmem = 0 ; return 0 ; }
   if (unlink(s->messfn) < 0) return QQ_MESS ;
   s->mademess = 0 ;
   return 0 ;
@@ -186,5 +206,7 @@ int overlap_settle (overlap *o, char const *env, size_t envlen)
 
 void overlap_cleanup (overlap *o)
 {
-  if (o->copying) queue_cleanup(&o->copy) ;
+  /* in memory, the copy is the caller's own file, which it removes */
+  if (o->inmem) { if (o->mem.messfd >= 0) close(o->mem.messfd) ; o->mem.messfd = -1 ; }
+  else if (o->copying) queue_cleanup(&o->copy) ;
 }

@@ -18,7 +18,9 @@ typedef struct overlap_s overlap ;
 struct overlap_s
 {
   queue *scan ;        /* the message as written and scanned: Received line first */
-  queue copy ;         /* with a guess: the message as it will be queued */
+  queue *to ;          /* with a guess: the message as it will be queued */
+  queue copy ;         /* to, when it is a second mess file */
+  queue mem ;          /* scan, when it is an anonymous copy (messfd a memfd) */
   char const *env ;    /* the envelope the copy's intd holds */
   size_t envlen ;
   char head[OVERLAP_HEADMAX] ; /* the guessed header (qhpsi_ahead), put there by the caller */
@@ -30,6 +32,7 @@ struct overlap_s
   unsigned int running : 1 ;
   unsigned int running2 : 1 ;
   unsigned int copying : 1 ;
+  unsigned int inmem : 1 ;
 } ;
 
 /* fsyncs the two files at once (a in a thread); 0 or QQ_WRITE */
@@ -45,6 +48,13 @@ extern void overlap_syncbegin (overlap *o, queue *scan) ;
    scan. env must stay valid until overlap_settle. 0, or the exit code
    (the copy, if made, is removed by overlap_cleanup). */
 extern int overlap_copybegin (overlap *o, queue *scan, size_t headlen, uid_t uid, char const *env, size_t envlen) ;
+
+/* The same with the roles turned, for a scan that reads only its
+   descriptor (qhpsi_scansfd): the message goes into an anonymous file
+   (o->mem, which qhpsi_scan gets), and q itself becomes the copy, the
+   guessed header put in front, with its intd: no second file in the
+   queue, nothing of the copy on the disk. */
+extern int overlap_membegin (overlap *o, queue *q, size_t headlen, uid_t uid, char const *env, size_t envlen) ;
 
 /* Waits for the thread; its result. */
 extern int overlap_wait (overlap *o) ;

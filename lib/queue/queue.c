@@ -20,7 +20,7 @@ static int open_excl (char const *fn)
 }
 
 /* "dir/[N/]num" as qmail's fmtqfn, N = num % split */
-static void fnnum (char *s, char const *dir, unsigned long num, int split)
+void queue_fnnum (char *s, char const *dir, unsigned long num, int split)
 {
   size_t n = strlen(dir) ;
   memcpy(s, dir, n) ;
@@ -62,12 +62,12 @@ int queue_openmess (queue *q, unsigned long pid, time_t start)
   if (q->messfd < 0) return QQ_PID ;
   if (fstat(q->messfd, &st) < 0) { unlink(q->pidfn) ; return QQ_PID ; }
   q->messnum = st.st_ino ;
-  fnnum(q->messfn, "mess/", q->messnum, 1) ;
+  queue_fnnum(q->messfn, "mess/", q->messnum, 1) ;
   if (link(q->pidfn, q->messfn) < 0) { unlink(q->pidfn) ; return QQ_MESS ; }
   if (unlink(q->pidfn) < 0) { unlink(q->messfn) ; return QQ_PID ; }
   q->mademess = 1 ;
-  fnnum(q->intdfn, "intd/", q->messnum, 0) ;
-  fnnum(q->todofn, "todo/", q->messnum, 0) ;
+  queue_fnnum(q->intdfn, "intd/", q->messnum, 0) ;
+  queue_fnnum(q->todofn, "todo/", q->messnum, 0) ;
   return 0 ;
 }
 

@@ -33,6 +33,9 @@ struct queue_s
   unsigned int madeintd : 1 ;
 } ;
 
+/* s (QUEUE_FNMAX) = "dir/[N/]num" as qmail's fmtqfn, N = num % split */
+extern void queue_fnnum (char *s, char const *dir, unsigned long num, int split) ;
+
 /* pid file, its inode for the name, link to mess/, unlink the pid file */
 extern int queue_openmess (queue *q, unsigned long pid, time_t start) ;
 

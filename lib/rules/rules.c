@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -35,8 +36,18 @@ struct rules
   hs_scratch_t *scratch ;
   pcre2_code **re ;           /* compiled on first need, for RF_PCRE rules */
   pcre2_match_data *md ;
+  uint64_t until ;            /* CLOCK_MONOTONIC ms past which no rule is confirmed; 0: none */
   unsigned int mimeneeded : 1 ;
 } ;
+
+void rules_deadline (struct rules *r, uint64_t until) { r->until = until ; }
+
+static uint64_t nowms (void)
+{
+  struct timespec ts ;
+  clock_gettime(CLOCK_MONOTONIC, &ts) ;
+  return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 ;
+}
 
 uint32_t rules_count (struct rules const *r) { return r->h->nrules ; }
 struct rules_rec const *rules_rule (struct rules const *r, uint32_t i) { return r->rec + i ; }
@@ -225,7 +236,11 @@ static int onmatch (unsigned int id, unsigned long long from, unsigned long long
   if (!inwindow) { if (m->explain) (*m->explain)(m->ectx, id, m->subj, m->len, RULES_SKIP, 0) ; return 0 ; }
   if (x->flags & RF_PCRE)
   {
-    int c = confirm(m, id) ;
+    int c ;
+    /* a confirmation is where the time goes, when it goes: the deadline is
+       kept between them (PCRE2's match limit bounds each) */
+    if (m->r->until && nowms() >= m->r->until) { m->failed = 5 ; return 1 ; }
+    c = confirm(m, id) ;
     if (c < 0) { m->failed = 1 ; return 1 ; }
     if (!c) return 0 ;
   }
@@ -335,7 +350,8 @@ int rules_match (struct rules *r, char const *msg, size_t len, char const *sende
   if (m.failed)
   {
     snprintf(err, errlen, "%s", m.failed == 2 ? "message too large for the rules" : m.failed == 3 ? "Hyperscan scan failed"
-      : m.failed == 4 ? "corrupt rules database: a rule number past the rule table" : "PCRE2 confirmation failed") ;
+      : m.failed == 4 ? "corrupt rules database: a rule number past the rule table" : m.failed == 5 ? "timed out"
+      : "PCRE2 confirmation failed") ;
     return -1 ;
   }
   if (m.allowed) { *allowed = 1 ; return 0 ; }

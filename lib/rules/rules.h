@@ -92,6 +92,8 @@ struct rules ;
 /* loads a compiled file from an open fd; 0 with err filled */
 extern struct rules *rules_load (int fd, char *err, size_t errlen) ;
 extern void rules_free (struct rules *) ;
+/* no rule confirmed past until (CLOCK_MONOTONIC, ms): the match fails "timed out" */
+extern void rules_deadline (struct rules *, uint64_t until) ;
 extern uint32_t rules_count (struct rules const *) ;
 extern struct rules_rec const *rules_rule (struct rules const *, uint32_t i) ;
 extern char const *rules_str (struct rules const *, uint32_t off) ;

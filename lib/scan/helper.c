@@ -79,6 +79,8 @@ static void sigend (int sig)
   _exit(111) ;
 }
 
+static void hung (void) { sigend(0) ; }
+
 int helper_diewithparent (int sig)
 {
   pid_t parent = getppid() ;
@@ -99,5 +101,8 @@ void helper_scan (scanconf const *c, char const *path, uint64_t size, struct qhp
      runs in a copy of the helper, which watches it itself (scan.c): its
      handlers of SIGTERM and SIGALRM and its hangup watch end all it holds */
   scan_selfwatch = 1 ;
+  /* a chain of self-contained plugins runs in the helper itself: its
+     watchdog ends all it holds the same way */
+  scan_hung = &hung ;
   scan_local(c, path, 0, size, 0, r) ;
 }

@@ -36,6 +36,11 @@ struct scanconf_s
    chain then runs in one copy of the caller, not two. */
 extern int scan_selfwatch ;
 
+/* Called (from a thread, so only what a signal handler may do) when a
+   chain of self-contained plugins run in this process overruns its
+   deadline by a second; it must not return (when 0: exit 111). */
+extern void (*scan_hung)(void) ;
+
 /* 1 if qhpsi names plugins rather than a command */
 extern int scan_isplugin (char const *qhpsi) ;
 

@@ -32,16 +32,21 @@
    of a scanner error. The handler may only write, so its log line is made
    before the scan. */
 static char const *hungmess ;
+static char hungcopy[QUEUE_FNMAX], hungintd[QUEUE_FNMAX] ;
 static char hungline[VERDICT_LINEMAX] ;
 static size_t hunglen ;
-static void sighung (int sig)
+static void hung (void)
 {
-  (void)sig ;
   confine_reap() ;
   if (hungmess) unlink(hungmess) ;
+  /* and what the caller wrote beside the scan (qhpsi_queuedas): the
+     message as it would be queued, and its intd, if there yet */
+  if (hungcopy[0] && (!hungmess || strcmp(hungcopy, hungmess))) unlink(hungcopy) ;
+  if (hungintd[0]) unlink(hungintd) ;
   if (write(2, hungline, hunglen) < 0) { }
   _exit(QQ_SCANERROR) ;
 }
+static void sighung (int sig) { (void)sig ; hung() ; }
 
 static void hunglog (verdict_logline const *base, char const *route, unsigned int timeout)
 {
@@ -64,15 +69,36 @@ static int inprocess (scanconf const *c, queue const *q, verdict_logline const *
   uint64_t t0 = spawn_now() ;
   int done ;
   hungmess = q->messfn ;
+  queue_fnnum(hungcopy, "mess/", q->messnum, 1) ;
+  queue_fnnum(hungintd, "intd/", q->messnum, 0) ;
   hunglog(base, route, c->timeout) ;
   sigaction(SIGALRM, &sa, &old) ;
   left = alarm(c->timeout + 1) ;
+  scan_hung = &hung ;
   done = scan_local(c, path, fd, size, 1, r) ;
+  scan_hung = 0 ;
   alarm(0) ;
   sigaction(SIGALRM, &old, 0) ;
   spent = (spawn_now() - t0) / 1000 ;
   alarm(left > spent ? left - spent : 1) ;
   return done ;
+}
+
+/* Opened again through our own descriptor, which may be an anonymous copy
+   of the file named (qhpsi_scansfd); by the name only where that is the
+   same file (no /proc). */
+static int reopen (queue const *q)
+{
+  char fn[32] ;
+  struct stat a, b ;
+  int fd ;
+  snprintf(fn, sizeof fn, "/proc/self/fd/%d", q->messfd) ;
+  fd = open(fn, O_RDONLY | O_CLOEXEC) ;
+  if (fd >= 0) return fd ;
+  fd = open(q->messfn, O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0) return -1 ;
+  if (fstat(fd, &a) < 0 || fstat(q->messfd, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) { close(fd) ; return -1 ; }
+  return fd ;
 }
 
 static char const *verdictname (struct qhpsi_result const *r)
@@ -247,7 +273,7 @@ int scanstep (queue *q, policy const *p, envelope *e, unsigned long qp, struct q
   path = paths_join(paths_queue, q->messfn) ;
   /* a fresh read-only descriptor: a scanner can neither write the message
      nor move our offset */
-  fd = path ? open(q->messfn, O_RDONLY | O_CLOEXEC) : -1 ;
+  fd = path ? reopen(q) : -1 ;
   if (fd < 0)
   {
     r->verdict = QHPSI_ERROR ;

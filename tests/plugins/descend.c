@@ -52,4 +52,7 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
   else r->verdict = QHPSI_CLEAN ;
 }
 
-struct qhpsi_plugin const qhpsi_plugin = { QHPSI_PLUGIN_ABI, "descend", QHPSI_INPROCESS_SAFE, scan } ;
+#ifndef DESCEND_FLAGS
+#define DESCEND_FLAGS QHPSI_INPROCESS_SAFE
+#endif
+struct qhpsi_plugin const qhpsi_plugin = { QHPSI_PLUGIN_ABI, "descend", DESCEND_FLAGS, scan } ;
