@@ -30,9 +30,9 @@ LIBS = -l:libskarnet.a -lz
 
 # ---- the library every program shares
 # one directory per subsystem (README); lib/api.c is include/qhpsi.h
-LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o overlap.o paths.o xtext.o) \
+LIBOBJ = $(addprefix lib/queue/,envelope.o received.o queue.o overlap.o thread.o paths.o xtext.o) \
 	$(addprefix lib/policy/,policy.o vars.o spamscore.o spamrules.o names.o tcprules.o template.o spampolicy.o) \
-	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o confine.o verdict.o logdest.o msgid.o seal.o spamhdr.o keep.o customerr.o spamstep.o thread.o) \
+	$(addprefix lib/scan/,scanstep.o scan.o helper.o wire.o plugin.o child.o confine.o verdict.o logdest.o msgid.o seal.o spamhdr.o keep.o customerr.o spamstep.o chain.o) \
 	$(addprefix lib/quarantine/,store.o storetool.o release.o maildir.o notice.o) \
 	$(addprefix lib/mime/,mime.o mimeparam.o mimedecode.o zipdir.o uuencode.o tnef.o) \
 	$(addprefix lib/inspect/,inspect.o zip.o inflate.o uudecode.o) \
@@ -69,7 +69,7 @@ UNITS = tests/unit/envelope tests/unit/received tests/unit/template tests/unit/n
 # ---- programs the tests build for themselves
 TESTPLUGINS = tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so \
 	tests/plugins/abi1.so tests/plugins/abi2.so tests/plugins/abi4.so \
-	tests/plugins/stubborn.so tests/plugins/descend.so tests/plugins/contained.so \
+	tests/plugins/stubborn.so tests/plugins/descend.so tests/plugins/contained.so tests/plugins/fakesc.so \
 	tests/plugins/spamtest.so tests/plugins/spamtest-virus.so tests/plugins/spamtest-abi2.so
 TESTPROGS = tests/plugins/plugrun tests/plugins/rulecheck tests/plugins/rulesrun tests/plugins/mimewalk tests/plugins/escape \
 	tests/plugins/poolshow tests/plugins/spamrun tests/plugins/spamline
@@ -131,7 +131,7 @@ src/qhpsi-selftest: src/qhpsi-selftest.sh
 plugins/%.so tests/plugins/%.so: plugins/%.c include/qhpsi-plugin.h conf.stamp
 	$(CC) $(ALLCFLAGS) -shared $(LDFLAGS) -o $@ $< $(PLUGLIBS_$*)
 plugins/clamav.so: lib/libqhpsi.a
-tests/plugins/unsafe.so: tests/plugins/fake.c
+tests/plugins/unsafe.so tests/plugins/fakesc.so: tests/plugins/fake.c
 tests/plugins/contained.so: tests/plugins/descend.c
 tests/plugins/abi4.so: tests/plugins/abi1.c conf.stamp
 	$(CC) $(ALLCFLAGS) -DABI1_VERSION=4 -shared $(LDFLAGS) -o $@ $<

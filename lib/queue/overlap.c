@@ -37,7 +37,7 @@
 
 #include "queue/overlap.h"
 #include "queue/qqexit.h"
-#include "scan/thread.h"
+#include "queue/thread.h"
 
 static void *syncone (void *fd)
 {

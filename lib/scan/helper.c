@@ -17,6 +17,7 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/stralloc.h>
 
+#include "scan/chain.h"
 #include "scan/child.h"
 #include "scan/confine.h"
 #include "queue/envelope.h"
@@ -100,9 +101,9 @@ void helper_scan (scanconf const *c, char const *path, uint64_t size, struct qhp
   /* a command is confined and waited for with a deadline; a plugin chain
      runs in a copy of the helper, which watches it itself (scan.c): its
      handlers of SIGTERM and SIGALRM and its hangup watch end all it holds */
-  scan_selfwatch = 1 ;
+  chain_selfwatch = 1 ;
   /* a chain of self-contained plugins runs in the helper itself: its
      watchdog ends all it holds the same way */
-  scan_hung = &hung ;
+  chain_hung = &hung ;
   scan_local(c, path, 0, size, 0, r) ;
 }

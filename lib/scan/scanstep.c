@@ -16,6 +16,7 @@
 #include "queue/qqexit.h"
 #include "scan/scan.h"
 #include "scan/scanstep.h"
+#include "scan/chain.h"
 #include "scan/child.h"
 #include "scan/confine.h"
 #include "scan/msgid.h"
@@ -74,9 +75,9 @@ static int inprocess (scanconf const *c, queue const *q, verdict_logline const *
   hunglog(base, route, c->timeout) ;
   sigaction(SIGALRM, &sa, &old) ;
   left = alarm(c->timeout + 1) ;
-  scan_hung = &hung ;
+  chain_hung = &hung ;
   done = scan_local(c, path, fd, size, 1, r) ;
-  scan_hung = 0 ;
+  chain_hung = 0 ;
   alarm(0) ;
   sigaction(SIGALRM, &old, 0) ;
   spent = (spawn_now() - t0) / 1000 ;

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 
-#include "scan/thread.h"
+#include "queue/thread.h"
 
 #define THREADSTACK 65536 /* what a thread that makes a few system calls needs, and to spare */
 
