@@ -51,5 +51,8 @@ static void scan (struct qhpsi_message const *m, struct qhpsi_result *r)
 /* The one symbol qmail-queue looks for. QHPSI_INPROCESS_SAFE lets it run
    inside qmail-queue with QHPSIHELPER=0: fine here, since all it does is
    compare bytes; a plugin that parses the message (archives, MIME) must
-   leave the flag out and run in the unprivileged helper. */
-struct qhpsi_plugin const qhpsi_plugin = { QHPSI_PLUGIN_ABI, "example", QHPSI_INPROCESS_SAFE, scan } ;
+   leave the flag out and run in the unprivileged helper.
+   QHPSI_SELF_CONTAINED says it starts no process nor thread, keeps to
+   timeout_ms (a read of the message is all it does) and leaves signals
+   alone: it then runs with no copy of the process made around it. */
+struct qhpsi_plugin const qhpsi_plugin = { QHPSI_PLUGIN_ABI, "example", QHPSI_INPROCESS_SAFE | QHPSI_SELF_CONTAINED, scan } ;

@@ -18,15 +18,15 @@ int mime_hexval (unsigned char c)
   return -1 ;
 }
 
-static int b64val (unsigned char c)
+/* a base64 digit's value plus one; 0: not a digit */
+static unsigned char const b64p1[256] =
 {
-  if (c >= 'A' && c <= 'Z') return c - 'A' ;
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26 ;
-  if (c >= '0' && c <= '9') return c - '0' + 52 ;
-  if (c == '+') return 62 ;
-  if (c == '/') return 63 ;
-  return -1 ;
-}
+  ['A'] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+  ['a'] = 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52,
+  ['0'] = 53, 54, 55, 56, 57, 58, 59, 60, 61, 62,
+  ['+'] = 63, ['/'] = 64,
+} ;
+#define b64val(c) ((int)b64p1[(unsigned char)(c)] - 1)
 
 /* ---- decoders: each appends at most max bytes to sa; 1 done, 0 bad
    input (strict mode only; sa back as it was), -1 ENOMEM */
@@ -40,7 +40,21 @@ int mime_b64 (stralloc *sa, char const *s, size_t len, size_t max, int strict)
   if (!stralloc_readyplus(sa, room)) return -1 ;
   for (; i < len && sa->len - base < room ; i++)
   {
-    int v = b64val((unsigned char)s[i]) ;
+    int v ;
+    /* four digits at a byte boundary, three bytes of room: what the loop
+       below does with them, at once (most of a body is that) */
+    while (!bits && len - i >= 4 && room - (sa->len - base) >= 3)
+    {
+      unsigned char const *q = (unsigned char const *)s + i ;
+      int a = b64val(q[0]), b = b64val(q[1]), c = b64val(q[2]), d = b64val(q[3]) ;
+      if ((a | b | c | d) < 0) break ;
+      sa->s[sa->len++] = (char)(a << 2 | b >> 4) ;
+      sa->s[sa->len++] = (char)(b << 4 | c >> 2) ;
+      sa->s[sa->len++] = (char)(c << 6 | d) ;
+      i += 4 ;
+    }
+    if (i >= len || sa->len - base >= room) break ;
+    v = b64val(s[i]) ;
     if (v < 0)
     {
       if (s[i] == '=') { if (strict) break ; else continue ; }

@@ -6,15 +6,15 @@ QQ=$SRC/qmail-queue
 H=$T/home
 SC=$T/scanners # the scanner scripts, where every user can run them
 R=$T/rec       # TMPDIR of scanners and plugins: what they record goes here
-for f in "$QQ" "$SRC/qhpsi" "$TOP/tests/plugins/fake.so" "$TOP/tests/plugins/legacy.so" \
+for f in "$QQ" "$SRC/qhpsi" "$TOP/tests/plugins/fake.so" "$TOP/tests/plugins/fakesc.so" "$TOP/tests/plugins/legacy.so" \
   "$TOP/tests/plugins/unsafe.so" "$TOP/plugins/example.so"; do
-  [ -f "$f" ] || { fail "missing $f (make src/qmail-queue src/qhpsi tests/plugins/fake.so tests/plugins/legacy.so tests/plugins/unsafe.so plugins/example.so)"; exit 1; }
+  [ -f "$f" ] || { fail "missing $f (make src/qmail-queue src/qhpsi tests/plugins/fake.so tests/plugins/fakesc.so tests/plugins/legacy.so tests/plugins/unsafe.so plugins/example.so)"; exit 1; }
 done
 mkqueue "$H"
 logfifo "$H"
 mkdir -p "$H/bin" "$H/plugins" "$H/control" "$SC" "$R" || exit 1
 cp "$SRC/qhpsi" "$H/bin/" || exit 1
-cp "$TOP/tests/plugins/fake.so" "$TOP/tests/plugins/legacy.so" "$TOP/tests/plugins/unsafe.so" \
+cp "$TOP/tests/plugins/fake.so" "$TOP/tests/plugins/fakesc.so" "$TOP/tests/plugins/legacy.so" "$TOP/tests/plugins/unsafe.so" \
   "$TOP/plugins/example.so" "$H/plugins/" || exit 1
 chmod 755 "$H/plugins" && chmod 644 "$H"/plugins/*.so || exit 1
 cp "$TOP"/tests/scanners/* "$SC/" && rm -f "$SC/lib.sh" && chmod 755 "$SC" "$SC"/* || exit 1
