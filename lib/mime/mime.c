@@ -20,7 +20,8 @@ int mime_zipname (char const *s, size_t len) { return len >= 4 && !strncasecmp(s
    a part's parameter names once each */
 void mime_report (struct walk *w, char const *s, size_t len, unsigned int from)
 {
-  if (!len) return ;  /* name="" names nothing */
+  /* name="" names nothing; and once the sink said stop, nothing is told */
+  if (!len || w->stop) return ;
   if (len > MIME_MAXNAME)
   { /* the end, where the extension is, is lost */
     mime_unchecked(w, MIME_UNCHECKED_NAME) ;

@@ -184,7 +184,7 @@ static int props (struct tnef *t, unsigned char const *p, size_t n)
       nval = le32(p + i) ; i += 4 ;
     }
     /* every value takes 4 bytes at least: nval is bounded by n */
-    for (uint32_t v = 0 ; v < nval ; v++)
+    for (uint32_t v = 0 ; v < nval && !t->w->stop ; v++)
     {
       size_t l = fixed, at ;
       if (var)
