@@ -149,7 +149,7 @@ tests/unit/%: tests/unit/%.c tests/unit/unit.h lib/libqhpsi.a $(SANOBJ)
 
 # the link test: the API next to objects that define qmail's names
 tests/patches/linkcheck: tests/patches/linkcheck.o tests/patches/qmailnames.o $(QMAILLIB) $(SANOBJ)
-	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ tests/patches/linkcheck.o tests/patches/qmailnames.o $(SANOBJ) $(QMAILLIB) -ldl
+	$(CC) $(CFLAGS) $(HARDLD) $(LDFLAGS) -o $@ tests/patches/linkcheck.o tests/patches/qmailnames.o $(SANOBJ) $(QMAILLIB) -ldl -lpthread
 tests/patches/%.o: tests/patches/%.c tests/patches/qmailnames.h include/qhpsi.h conf.stamp
 	$(CC) $(WARN) $(HARDEN) $(CPPFLAGS) $(CFLAGS) -Iinclude -c -o $@ $<
 

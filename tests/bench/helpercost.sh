@@ -24,6 +24,8 @@ home() {
   mkdir -p "$2/bin" "$2/plugins" "$2/control/qhpsirules" || return 1
   cp "$1/src/qhpsi" "$2/bin/" || return 1
   cp "$1/tests/plugins/fake.so" "$1/plugins/clamd.so" "$1/plugins/rules.so" "$2/plugins/" || return 1
+  # the self-contained fake, where the build has one: as clamd.so and rules.so run
+  if [ -f "$1/tests/plugins/fakesc.so" ]; then cp "$1/tests/plugins/fakesc.so" "$2/plugins/" || return 1; fi
   chmod 755 "$2/plugins" && chmod 644 "$2"/plugins/* || return 1
   "$1/src/qhpsi-rules" -o "$2/control/qhpsirules/bench.qrc" -q "$T/rules" &&
     "$1/src/qhpsi-rules" -o "$2/control/qhpsirules/none.qrc" -q "$T/none"
@@ -48,15 +50,17 @@ dms() { awk -v a="$(med "$1" "$2")" -v b="$(med "$1" "$3")" 'BEGIN { printf "%.3
 confs() {
   if [ "$2" = after ]; then q=$TOP/src/qmail-queue; else q=$BEFORE/src/qmail-queue; fi
   e="QQ=$q|QMAILHOME=$T/$2"
+  f=fake.so
+  [ -f "$T/$2/plugins/fakesc.so" ] && f=fakesc.so
   if [ "$1" = 4k ]; then
     echo "$2: queue only|$e"
-    echo "$2: fake in-process|$e|QHPSI=plugin:fake.so|QHPSIHELPER=0"
-    echo "$2: fake via helper|$e|QHPSI=plugin:fake.so|QHPSIHELPER=1"
+    echo "$2: fake in-process|$e|QHPSI=plugin:$f|QHPSIHELPER=0"
+    echo "$2: fake via helper|$e|QHPSI=plugin:$f|QHPSIHELPER=1"
     echo "$2: clamd in-process|$e|QHPSI=plugin:clamd.so|QHPSIHELPER=0|CLAMD_SOCKET=$SOCK"
     echo "$2: clamd via helper|$e|QHPSI=plugin:clamd.so|QHPSIHELPER=1|CLAMD_SOCKET=$SOCK"
   else
     echo "$2: queue only|$e"
-    echo "$2: fake in-process|$e|QHPSI=plugin:fake.so|QHPSIHELPER=0"
+    echo "$2: fake in-process|$e|QHPSI=plugin:$f|QHPSIHELPER=0"
     echo "$2: rules, none|$e|QHPSI=plugin:rules.so|QHPSIHELPER=0|QHPSIRULES=none"
     echo "$2: rules, 500|$e|QHPSI=plugin:rules.so|QHPSIHELPER=0|QHPSIRULES=bench"
   fi
@@ -75,11 +79,11 @@ EOF
   cat "$T/out"
   for who in after ${BEFORE:+before}; do
     if [ $size = 4k ]; then
-      echo "$who: the helper route over in-process, fake.so:  $(dms "$T/out" "$who: fake via helper" "$who: fake in-process") ms"
+      echo "$who: the helper route over in-process, a fake:   $(dms "$T/out" "$who: fake via helper" "$who: fake in-process") ms"
       echo "$who: the helper route over in-process, clamd.so: $(dms "$T/out" "$who: clamd via helper" "$who: clamd in-process") ms (target <= 1)"
     else
       echo "$who: 500 rules over no rules:       $(dms "$T/out" "$who: rules, 500" "$who: rules, none") ms"
-      echo "$who: 500 rules over fake.so:        $(dms "$T/out" "$who: rules, 500" "$who: fake in-process") ms (the rules plugin's whole cost, target <= 1)"
+      echo "$who: 500 rules over a fake:         $(dms "$T/out" "$who: rules, 500" "$who: fake in-process") ms (the rules plugin's whole cost, target <= 1)"
       echo "$who: 500 rules over queue only:     $(dms "$T/out" "$who: rules, 500" "$who: queue only") ms (with the in-process route and the inspection)"
     fi
   done

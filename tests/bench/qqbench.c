@@ -95,8 +95,8 @@ static double bare (struct conf const *c, char const *msg)
   if (in < 0 || fd < 0) { perror("qqbench: message") ; exit(111) ; }
   /* as qmail-queue gives it: a Received line first, its own each time
      (clamd takes the file for mail by that line, and caches what it found
-     clean by content) */
-  n = snprintf(line, sizeof line, "Received: (qmail %lu invoked by uid 0); 3 Dec 2026 19:00:00 -0000\n", ++serial) ;
+     clean by content: its own in every run of this program too) */
+  n = snprintf(line, sizeof line, "Received: (qmail %lu invoked by uid 0); 3 Dec 2026 19:00:00 -0000\n", (unsigned long)getpid() * 100000 + ++serial) ;
   if (write(fd, line, n) != n) exit(111) ;
   m.size = n ;
   while ((n = read(in, buf, sizeof buf)) > 0)

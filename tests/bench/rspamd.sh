@@ -24,7 +24,7 @@ H=$T/home
 "$TOP/src/qhpsi-mkqueue" -n "$H" >/dev/null || exit 111
 mkdir -p "$H/bin" "$H/plugins"
 cp "$TOP/src/qhpsi" "$H/bin/" || exit 111
-cp "$TOP/plugins/clamd.so" "$TOP/plugins/rspamd.so" "$TOP/tests/plugins/fake.so" "$TOP/tests/plugins/spamtest.so" "$H/plugins/" || exit 111
+cp "$TOP/plugins/clamd.so" "$TOP/plugins/rspamd.so" "$TOP/tests/plugins/fakesc.so" "$TOP/tests/plugins/spamtest.so" "$H/plugins/" || exit 111
 mkdir -m 1777 "$T/tmp" || exit 111
 chmod 755 "$H/plugins"; chmod 644 "$H"/plugins/*
 export QMAILHOME=$H
@@ -46,7 +46,7 @@ for size in 4k 100k; do
   echo "== rspamd: $(wc -c < "$T/msg$size") byte message, $RUNS runs per configuration, interleaved"
   "$BENCH" -n "$RUNS" "$QQ" "$T/msg$size" "$T/env" \
     '(1) queue only, no scan' \
-    '(f) a plugin doing nothing|QHPSI=plugin:fake.so|QHPSIHELPER=0' \
+    '(f) a plugin doing nothing|QHPSI=plugin:fakesc.so|QHPSIHELPER=0' \
     "(s) a spam engine doing nothing|QHPSI=plugin:spamtest.so|QHPSIHELPER=0|TMPDIR=$T/tmp" \
     "(r1) rspamd.so in-process|QHPSI=plugin:rspamd.so|QHPSIHELPER=0|RSPAMD_HOSTS=$RS" \
     "(r2) rspamd.so via helper|QHPSI=plugin:rspamd.so|QHPSIHELPER=1|RSPAMD_HOSTS=$RS" \
