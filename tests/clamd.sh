@@ -114,6 +114,28 @@ clamd_stop() {
 }
 
 # also those started in a subshell, which could not add to $clamd_dirs
+# server_wait DIR NAME PING ADDR...: waits, 60 s at most, for the server
+# started in DIR (its pid in DIR/clamd.bgpid) to answer PING on every
+# ADDR. If it ends or never answers: the tails of DIR/NAME.out and
+# DIR/NAME.log on fd 2, the server stopped, 1.
+server_wait() {
+  _wd=$1 _wn=$2 _wp=$3
+  shift 3
+  _wi=0
+  while [ $_wi -lt 600 ]; do
+    kill -0 "$(cat "$_wd/clamd.bgpid")" 2>/dev/null || break
+    _wok=1
+    for _wa; do "$_wp" "$_wa" || { _wok=0; break; }; done
+    [ $_wok = 1 ] && return 0
+    sleep 0.1
+    _wi=$((_wi + 1))
+  done
+  echo "$_wn in $_wd did not answer:" >&2
+  tail -5 "$_wd/$_wn.out" "$_wd/$_wn.log" >&2 2>/dev/null
+  clamd_stop "$_wd"
+  return 1
+}
+
 clamd_stop_all() {
   for _sd in $clamd_dirs "$T"/*/clamd.bgpid; do clamd_stop "${_sd%/clamd.bgpid}"; done
 }

@@ -134,17 +134,7 @@ rspamd_start() {
   "$RSPAMD" -f -c "$_d/rspamd.conf" "$@" >"$_d/rspamd.out" 2>&1 &
   echo $! >"$_d/clamd.bgpid"   # clamd_stop_all stops it with the others
   clamd_dirs="$clamd_dirs $_d"
-  _i=0
-  while [ $_i -lt 600 ]; do
-    kill -0 "$(cat "$_d/clamd.bgpid")" 2>/dev/null || break
-    rspamd_ping "$_d/rspamd.sock" && rspamd_ping "$_port" && return 0
-    sleep 0.1
-    _i=$((_i + 1))
-  done
-  echo "rspamd in $_d did not answer:" >&2
-  tail -5 "$_d/rspamd.out" "$_d/rspamd.log" >&2 2>/dev/null
-  rspamd_stop "$_d"
-  return 1
+  server_wait "$_d" rspamd rspamd_ping "$_d/rspamd.sock" "$_port"
 }
 
 rspamd_stop() { clamd_stop "$1"; }

@@ -66,17 +66,7 @@ EOF
   echo $! >"$_d/clamd.bgpid"   # clamd_stop and clamd_stop_all stop it by this pid
   clamd_dirs="$clamd_dirs $_d"
   echo "$_d/spamd.sock" >"$_d/addr"
-  _i=0
-  while [ $_i -lt 600 ]; do
-    kill -0 "$(cat "$_d/clamd.bgpid")" 2>/dev/null || break
-    spamd_ping "$_d/spamd.sock" && spamd_ping "127.0.0.1:$_port" && return 0
-    sleep 0.1
-    _i=$((_i + 1))
-  done
-  echo "spamd in $_d did not answer:" >&2
-  tail -5 "$_d/spamd.log" "$_d/spamd.out" >&2 2>/dev/null
-  clamd_stop "$_d"
-  return 1
+  server_wait "$_d" spamd spamd_ping "$_d/spamd.sock" "127.0.0.1:$_port"
 }
 
 spamd_stop() { clamd_stop "$1"; }
